@@ -1,0 +1,1 @@
+"""Building the DuckDB warehouse: the declared steps, their runner and the meta records."""

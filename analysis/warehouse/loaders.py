@@ -1,0 +1,133 @@
+"""The build's Python steps: loading input files, and the few transforms that need a library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .. import countries
+from ..matching import resolve_smelters
+from ..schema import tables
+from ..sources.cmrt import load_cmrt
+from ..sources.csv_table import load_csv
+from ..sources.errors import InputError
+from . import meta
+
+
+@dataclass
+class BuildContext:
+    build_id: int
+    params: dict[str, object]
+    sample_dir: Path | None
+    reference_dir: Path
+    as_of: date | None = None
+    files: list[str] = field(default_factory=list)
+
+
+def _load_declared_files(con, ctx: BuildContext, schema: str, folder: Path, fmt: str) -> None:
+    for spec in tables().values():
+        if spec.schema != schema or not spec.files:
+            continue
+        for name in spec.files:
+            path = folder / name
+            if not path.is_file():
+                raise InputError(f"{path}: file not found (declared for {spec.name} in schema.yml)")
+            stats = load_csv(con, path, spec, ctx.build_id, fmt)
+            date_col = next((c.name for c in spec.columns if c.type == "DATE" and c.required), None)
+            meta.record_file(con, ctx.build_id, path, stats, date_col)
+            ctx.files.append(str(path))
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
+    """reference.*: the lookup tables in datasets/reference/, validated like any input."""
+    con.execute("create schema if not exists reference")
+    _load_declared_files(con, ctx, "reference", ctx.reference_dir, "reference_csv")
+
+
+def load_sample(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
+    """staging.sample_*: the bundled sample's CSV files and its example buyer's CMRT."""
+    con.execute("create schema if not exists staging")
+    if ctx.sample_dir is None:
+        return
+    _load_declared_files(con, ctx, "staging", ctx.sample_dir, "sample_csv")
+    for path in sorted(ctx.sample_dir.glob("*.xlsx")):
+        stats = load_cmrt(con, path, ctx.build_id)
+        meta.record_file(con, ctx.build_id, path, stats)
+        ctx.files.append(str(path))
+
+
+def ensure_empty_staging(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
+    """Create every declared staging table that no input filled, so core SQL always has its inputs."""
+    for spec in tables().values():
+        if spec.schema == "staging":
+            cols = ", ".join(f'"{c.name}" {c.type}' for c in spec.columns)
+            con.execute(f"create table if not exists {spec.name} ({cols}, _file VARCHAR, _line BIGINT)")
+
+
+def core_countries(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
+    """core.countries: the name of every country code used in the warehouse, from country_converter."""
+    codes = [r[0] for r in con.sql(
+        "select country_iso3 from core.sites union select country_iso3 from core.hubs "
+        "union select country_iso3 from core.events union select country_iso3 from core.production "
+        "union select reporter_iso3 from core.trade_flows union select partner_iso3 from core.trade_flows "
+        "union select country_iso3 from core.smelters "
+        "union select country_iso3 from reference.country_baseline_risk "
+        "union select unnest(['_X', '_R'])"
+    ).fetchall() if r[0]]
+    named = countries.names(sorted(codes))
+    frame = pd.DataFrame({"iso3": list(named), "name": list(named.values())})
+    con.execute("create or replace table core.countries as select * from frame order by iso3")
+
+
+def _split_countries(text: str | None) -> tuple[list[str], list[str]]:
+    """CMRT mine countries are ';'-separated (a single name may contain a comma: 'CONGO, DEMOCRATIC ...')."""
+    found, unknown = [], []
+    for part in (text or "").split(";"):
+        if part.strip():
+            code = countries.to_iso3(part)
+            (found if code else unknown).append(code or part.strip())
+    return sorted(set(found)), unknown
+
+
+def core_buyer_smelters(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
+    """core.buyer_smelters: each declared smelter of each buyer, resolved to an RMI id where possible."""
+    declared = con.sql(
+        "select b.buyer_id, s.* from staging.cmrt_smelter_list as s "
+        "join core.buyers as b on b.name = s.company_name and b.declaration_file = s.file"
+    ).df()
+    smelters = con.sql("select cid, name, metal, country_iso3, rmap_status from core.smelters").df()
+    resolved = resolve_smelters(declared, smelters)
+    mines = [_split_countries(t) for t in resolved["mine_countries"]]
+    resolved["mine_country_codes"] = [m[0] for m in mines]
+    resolved["unmatched_mine_countries"] = ["; ".join(m[1]) or None for m in mines]
+    resolved["declared_country_iso3"] = [
+        countries.to_iso3(c) if c else None for c in resolved["smelter_country"]
+    ]
+    resolved["is_recycled"] = resolved["recycled"].fillna("").str.strip().str.lower().isin(["yes", "y", "true"])
+    con.register("_resolved", resolved)
+    con.execute(
+        """
+        create or replace table core.buyer_smelters as
+        select
+          r.buyer_id, r.excel_row, r.metal,
+          case r.metal when 'Tin' then 'Sn' when 'Tantalum' then 'Ta' when 'Tungsten' then 'W'
+            when 'Gold' then 'Au' end as metal_symbol,
+          coalesce(r.smelter_name, r.smelter_lookup) as declared_name, r.smelter_id::VARCHAR as declared_cid,
+          r.declared_country_iso3::VARCHAR as declared_country_iso3, r.cid::VARCHAR as cid, s.name as smelter_name,
+          coalesce(s.country_iso3, r.declared_country_iso3) as smelter_country_iso3,
+          coalesce(s.rmap_status, 'Unknown') as rmap_status, r.match_method, r.match_score::DOUBLE as match_score,
+          r.match_candidate::VARCHAR as match_candidate, r.mine_names::VARCHAR as mine_names,
+          r.mine_country_codes::VARCHAR[] as mine_countries,
+          r.unmatched_mine_countries::VARCHAR as unmatched_mine_countries, r.is_recycled as recycled,
+          r.comments::VARCHAR as comments, r.file as declaration_file
+        from _resolved as r
+        left join core.smelters as s on s.cid = r.cid
+        order by r.buyer_id, r.excel_row
+        """
+    )
+    con.unregister("_resolved")
+

@@ -1,0 +1,33 @@
+"""Write a small workbook in the RMI CMRT 6.x layout (Declaration + Smelter List, header on row 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+HEADER = [
+    "Smelter Identification Number Input Column", "Metal (*)", "Smelter Look-up (*)", "Smelter Name (1)",
+    "Smelter Country (*)", "Smelter Identification", "Source of Smelter Identification Number",
+    "Smelter Street", "Smelter City", "Smelter Facility Location: State / Province", "Smelter Contact Name",
+    "Smelter Contact Email", "Proposed next steps", "Name of Mine(s)", "Location (Country) of Mine(s)",
+    "Does 100% of the smelter's feedstock originate from recycled or scrap sources?", "Comments",
+]
+FIELDS = ["id_input", "metal", "lookup", "name", "country", "cid", "id_source", "street", "city", "state",
+          "contact", "email", "next_steps", "mines", "mine_countries", "recycled", "comments"]
+
+
+def write_cmrt(path: Path, company: str, rows: list[dict]) -> Path:
+    wb = openpyxl.Workbook()
+    decl = wb.active
+    decl.title = "Declaration"
+    decl["B8"], decl["D8"] = "Company Name (*):", company
+    sheet = wb.create_sheet("Smelter List")
+    sheet["A1"] = "Smelter List"
+    for col, label in enumerate(HEADER, 1):
+        sheet.cell(row=4, column=col, value=label)
+    for r, row in enumerate(rows, 5):
+        for col, field in enumerate(FIELDS, 1):
+            sheet.cell(row=r, column=col, value=row.get(field))
+    wb.save(path)
+    return path
