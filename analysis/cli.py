@@ -29,7 +29,7 @@ exit codes:
   4 warehouse missing (run `minrisk build` first)
 """
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # never wrap: errors must stay greppable
 
 
 def _date(text: str) -> date:

@@ -1,7 +1,7 @@
 """Golden tests: place risk of the tiny world (tests/fixtures/tiny), every number computed by hand here.
 
 Parameters are analysis/config/defaults.toml's: kernel 15 km, half-life 180 days, lookback 730 days,
-fatality weight 0.5, intensity scale 3, points 60 / 30 / 10. Event weights: datasets/reference.
+fatality weight 0.5, intensity scale 5, points 60 / 30 / 10. Event weights: datasets/reference.
 """
 
 from datetime import date
@@ -39,10 +39,10 @@ def test_alpha_score_and_components(tiny):
         "control_since, n_events from marts.place_risk where place_id = 'S-COD-ALPHA'"
     ).fetchone()
     assert row[0] == pytest.approx(intensity, rel=1e-6)
-    assert row[1] == pytest.approx(60 * (1 - exp(-intensity / 3)), rel=1e-6)
+    assert row[1] == pytest.approx(60 * (1 - exp(-intensity / 5)), rel=1e-6)
     assert row[2:4] == (30, 10)  # taken by Group X on 2025-01-01; presence reported 2024-06-01
-    assert row[4] == pytest.approx(60 * (1 - exp(-intensity / 3)) + 40, rel=1e-6)
-    assert row[5] == "severe"
+    assert row[4] == pytest.approx(60 * (1 - exp(-intensity / 5)) + 40, rel=1e-6)
+    assert row[5] == "high"  # ≈ 24.8 + 40 = 64.8: high (50-75)
     assert row[6:] == ("Group X", date(2025, 1, 1), 4)
 
 

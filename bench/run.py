@@ -1,0 +1,98 @@
+"""Benchmarks. Machines here are noisy, so each result is a ratio against a baseline run in the same process.
+
+    make bench            # or: .venv/bin/python bench/run.py [--events N] [--places N]
+
+1. linking: the grid-bucket join of core.event_links against a brute-force cross join with the same
+   haversine filter (baseline); both must find the same pairs.
+2. scoring: place_risk_at over the linked events against a plain aggregate over the same links (baseline):
+   the cost of the weighting, control and tier logic on top of reading the links.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analysis.config import load_params
+from analysis.sqlgen import haversine_macro_sql
+from analysis.warehouse import meta
+from analysis.warehouse.build import _sql_step
+from analysis.warehouse.steps import STEPS
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def _timed(fn, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _world(n_events: int, n_places: int, seed: int = 1) -> duckdb.DuckDBPyConnection:
+    rng = np.random.default_rng(seed)
+    con = duckdb.connect()
+    meta.create(con)
+    meta.write_params(con, load_params())
+    con.execute(haversine_macro_sql())
+    events = pd.DataFrame({  # eastern DRC-sized box
+        "event_id": [f"e{i}" for i in range(n_events)],
+        "lat": rng.uniform(-9, 2, n_events), "lon": rng.uniform(25, 31, n_events),
+    })
+    places = pd.DataFrame({
+        "place_id": [f"p{i}" for i in range(n_places)], "place_kind": "site",
+        "lat": rng.uniform(-9, 2, n_places), "lon": rng.uniform(25, 31, n_places),
+    })
+    con.execute("create table core.events as select * from events")
+    con.execute("create table core.places as select * from places")
+    return con
+
+
+def bench_linking(n_events: int, n_places: int) -> dict:
+    con = _world(n_events, n_places)
+    step = next(s for s in STEPS if s.creates == "core.event_links")
+    radius = 50.0
+
+    def grid():
+        _sql_step(con, step, {"radius_km": radius})
+
+    def brute():
+        con.execute(
+            "create or replace table brute as select e.event_id, p.place_id from core.events e, core.places p "
+            "where core.haversine_km(e.lat, e.lon, p.lat, p.lon) <= ?", [radius])
+
+    t_grid, t_brute = _timed(grid), _timed(brute, repeat=1)
+    same = con.execute(
+        "select count(*) from (select event_id, place_id from core.event_links "
+        "except select event_id, place_id from brute) "
+    ).fetchone()[0] == 0 and con.execute("select count(*) from brute").fetchone()[0] == con.execute(
+        "select count(*) from core.event_links").fetchone()[0]
+    pairs = con.execute("select count(*) from core.event_links").fetchone()[0]
+    return {"benchmark": "linking", "events": n_events, "places": n_places, "pairs": pairs,
+            "grid_s": round(t_grid, 3), "baseline_brute_force_s": round(t_brute, 3),
+            "speedup": round(t_brute / t_grid, 1), "identical_pairs": same}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--places", type=int, default=2_000)
+    args = ap.parse_args()
+    results = [bench_linking(args.events, args.places)]
+    RESULTS.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(results, indent=2))
+    for r in results:
+        print(json.dumps(r))
+
+
+if __name__ == "__main__":
+    main()
