@@ -71,3 +71,31 @@ def test_synthetic_share_is_reported(tiny):
 
 def test_build_as_of_is_recorded(tiny):
     assert tiny.execute("select as_of from meta.builds").fetchone()[0] == TINY_AS_OF
+
+
+def _with_event(tmp_path, row: str):
+    import duckdb
+
+    from analysis.warehouse.build import build
+
+    from .conftest import tiny_world
+
+    sample, reference = tiny_world(tmp_path)
+    with open(sample / "events.csv", "a") as fh:
+        fh.write(row + "\n")
+    db = build(tmp_path / "t.duckdb", as_of=TINY_AS_OF, sample_dir=sample, reference_dir=reference).db_path
+    return duckdb.connect(str(db), read_only=True)
+
+
+def test_holder_releasing_the_place_ends_control(tmp_path):
+    con = _with_event(tmp_path, "T-8,2025-01-20,1,Strategic developments,Non-violent transfer of territory,"
+                                "Group X,,0,false,COD,Nord-Kivu,Masisi,Alpha,-1.50,29.00,1,Group X leaves.,curated,tiny")
+    assert con.execute("select controlled_by from marts.place_risk where place_id = 'S-COD-ALPHA'"
+                       ).fetchone()[0] is None
+
+
+def test_another_group_leaving_does_not_end_control(tmp_path):
+    con = _with_event(tmp_path, "T-8,2025-01-20,1,Strategic developments,Non-violent transfer of territory,"
+                                "Group Y,,0,false,COD,Nord-Kivu,Masisi,Alpha,-1.50,29.00,1,Group Y leaves.,curated,tiny")
+    assert con.execute("select controlled_by from marts.place_risk where place_id = 'S-COD-ALPHA'"
+                       ).fetchone()[0] == "Group X"
