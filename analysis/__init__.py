@@ -1,8 +1,8 @@
 """minrisk: conflict-risk analysis of the tin, tantalum and tungsten supply chain of eastern DR Congo.
 
-    import analysis as mr
-    result = mr.build("datasets/warehouse.duckdb")
-    con = mr.connect("datasets/warehouse.duckdb")
+import analysis as mr
+result = mr.build("datasets/warehouse.duckdb")
+con = mr.connect("datasets/warehouse.duckdb")
 """
 
 from __future__ import annotations

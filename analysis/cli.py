@@ -40,38 +40,59 @@ def _date(text: str) -> date:
 
 
 def _common(p: argparse.ArgumentParser, as_of: bool = True) -> None:
-    p.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="PATH",
-                   help=f"warehouse file (default: {DEFAULT_DB})")
+    p.add_argument(
+        "--db", type=Path, default=DEFAULT_DB, metavar="PATH", help=f"warehouse file (default: {DEFAULT_DB})"
+    )
     if as_of:
-        p.add_argument("--as-of", type=_date, metavar="DATE",
-                       help="score as of this date, YYYY-MM-DD (default: the build's as-of date)")
+        p.add_argument(
+            "--as-of",
+            type=_date,
+            metavar="DATE",
+            help="score as of this date, YYYY-MM-DD (default: the build's as-of date)",
+        )
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="minrisk",
         description="Conflict-risk analysis of the tin, tantalum and tungsten chain of eastern DR Congo.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     top.add_argument("--version", action="version", version=f"minrisk {_version()}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    b = sub.add_parser("build", help="build the DuckDB warehouse from the bundled sample",
-                       description="Build the warehouse: load inputs, link events to places, score.")
+    b = sub.add_parser(
+        "build",
+        help="build the DuckDB warehouse from the bundled sample",
+        description="Build the warehouse: load inputs, link events to places, score.",
+    )
     _common(b, as_of=False)
-    b.add_argument("--as-of", type=_date, metavar="DATE",
-                   help="as-of date of the marts (default: the date of the latest event loaded)")
+    b.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="as-of date of the marts (default: the date of the latest event loaded)",
+    )
     b.add_argument("--config", type=Path, metavar="FILE", help="TOML file overriding scoring parameters")
     b.add_argument("--no-sample", action="store_true", help="leave out the bundled sample")
     b.add_argument("--quiet", action="store_true", help="print nothing but errors")
     b.set_defaults(func=cmd_build)
 
-    r = sub.add_parser("report", help="write the self-contained HTML risk report",
-                       description="Write the overview risk report as one offline HTML file.")
+    r = sub.add_parser(
+        "report",
+        help="write the self-contained HTML risk report",
+        description="Write the overview risk report as one offline HTML file.",
+    )
     _common(r)
     r.add_argument("--buyer", metavar="NAME", help="buyer id or name (default: the first buyer)")
-    r.add_argument("--out", type=Path, default=DEFAULT_REPORT, metavar="PATH",
-                   help=f"output file (default: {DEFAULT_REPORT})")
+    r.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_REPORT,
+        metavar="PATH",
+        help=f"output file (default: {DEFAULT_REPORT})",
+    )
     r.set_defaults(func=cmd_report)
     return top
 
@@ -88,8 +109,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     with console.status("building the warehouse…", spinner="dots") if not args.quiet else nullcontext():
         result = build(args.db, as_of=args.as_of, config=args.config, sample=not args.no_sample)
     if not args.quiet:
-        print(f"warehouse: {result.db_path}  (build {result.build_id}, as of {result.as_of}, "
-              f"{len(result.files)} input files, {result.seconds:.1f} s)")
+        print(
+            f"warehouse: {result.db_path}  (build {result.build_id}, as of {result.as_of}, "
+            f"{len(result.files)} input files, {result.seconds:.1f} s)"
+        )
     return EXIT_OK
 
 

@@ -24,7 +24,7 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, object]:
 
 
 def load_params(path: Path | None = None) -> dict[str, object]:
-    """Defaults, overridden by the keys of `path`. Unknown keys are an error, so typos cannot pass silently."""
+    """Defaults, overridden by the keys of `path`. Unknown keys are an error: typos cannot pass silently."""
     params = _flatten(tomllib.loads(DEFAULT_CONFIG.read_text()))
     if path is None:
         return params

@@ -17,8 +17,10 @@ def _resolve_one(metal: str, smelter_id: str | None, name: str | None, smelters:
     if not name or pool.empty:
         return None, "unresolved", None, None
     _, score, candidate = process.extractOne(
-        name, dict(zip(pool["cid"], pool["name"], strict=True)),
-        scorer=fuzz.token_set_ratio, processor=utils.default_process,
+        name,
+        dict(zip(pool["cid"], pool["name"], strict=True)),
+        scorer=fuzz.token_set_ratio,
+        processor=utils.default_process,
     )
     if score >= STRONG_MATCH:
         return candidate, "name", score, candidate

@@ -58,8 +58,10 @@ def _typed(col: Column) -> str:
 def _reasons(col: Column, binds: Binds) -> list[str]:
     raw, typed, name = _text(col.name), _typed(col), col.name
     expected = {"DATE": "a date YYYY-MM-DD", "BOOLEAN": "true or false"}.get(col.type or "", col.type)
-    out = [f"case when {raw} is not null and {typed} is null then "
-           f"{binds(f'{name}: expected {expected}, got ')} || {raw} end"]
+    out = [
+        f"case when {raw} is not null and {typed} is null then "
+        f"{binds(f'{name}: expected {expected}, got ')} || {raw} end"
+    ]
     if col.required:
         out.append(f"case when {raw} is null then {binds(f'{name}: required value is missing')} end")
     if (bounds := col.check("range")) is not None:

@@ -43,16 +43,25 @@ def _world(n_events: int, n_places: int, seed: int = 1) -> duckdb.DuckDBPyConnec
     meta.create(con)
     meta.write_params(con, load_params())
     con.execute(haversine_macro_sql())
-    events = pd.DataFrame({  # eastern DRC-sized box
-        "event_id": [f"e{i}" for i in range(n_events)],
-        "lat": rng.uniform(-9, 2, n_events), "lon": rng.uniform(25, 31, n_events),
-    })
-    places = pd.DataFrame({
-        "place_id": [f"p{i}" for i in range(n_places)], "place_kind": "site",
-        "lat": rng.uniform(-9, 2, n_places), "lon": rng.uniform(25, 31, n_places),
-    })
-    con.execute("create table core.events as select * from events")
-    con.execute("create table core.places as select * from places")
+    events = pd.DataFrame(
+        {  # eastern DRC-sized box
+            "event_id": [f"e{i}" for i in range(n_events)],
+            "lat": rng.uniform(-9, 2, n_events),
+            "lon": rng.uniform(25, 31, n_events),
+        }
+    )
+    places = pd.DataFrame(
+        {
+            "place_id": [f"p{i}" for i in range(n_places)],
+            "place_kind": "site",
+            "lat": rng.uniform(-9, 2, n_places),
+            "lon": rng.uniform(25, 31, n_places),
+        }
+    )
+    con.register("_events", events)
+    con.register("_places", places)
+    con.execute("create table core.events as select * from _events")
+    con.execute("create table core.places as select * from _places")
     return con
 
 
@@ -66,19 +75,32 @@ def bench_linking(n_events: int, n_places: int) -> dict:
 
     def brute():
         con.execute(
-            "create or replace table brute as select e.event_id, p.place_id from core.events e, core.places p "
-            "where core.haversine_km(e.lat, e.lon, p.lat, p.lon) <= ?", [radius])
+            "create or replace table brute as select e.event_id, p.place_id "
+            "from core.events e, core.places p where core.haversine_km(e.lat, e.lon, p.lat, p.lon) <= ?",
+            [radius],
+        )
 
     t_grid, t_brute = _timed(grid), _timed(brute, repeat=1)
-    same = con.execute(
-        "select count(*) from (select event_id, place_id from core.event_links "
-        "except select event_id, place_id from brute) "
-    ).fetchone()[0] == 0 and con.execute("select count(*) from brute").fetchone()[0] == con.execute(
-        "select count(*) from core.event_links").fetchone()[0]
+    same = (
+        con.execute(
+            "select count(*) from (select event_id, place_id from core.event_links "
+            "except select event_id, place_id from brute) "
+        ).fetchone()[0]
+        == 0
+        and con.execute("select count(*) from brute").fetchone()[0]
+        == con.execute("select count(*) from core.event_links").fetchone()[0]
+    )
     pairs = con.execute("select count(*) from core.event_links").fetchone()[0]
-    return {"benchmark": "linking", "events": n_events, "places": n_places, "pairs": pairs,
-            "grid_s": round(t_grid, 3), "baseline_brute_force_s": round(t_brute, 3),
-            "speedup": round(t_brute / t_grid, 1), "identical_pairs": same}
+    return {
+        "benchmark": "linking",
+        "events": n_events,
+        "places": n_places,
+        "pairs": pairs,
+        "grid_s": round(t_grid, 3),
+        "baseline_brute_force_s": round(t_brute, 3),
+        "speedup": round(t_brute / t_grid, 1),
+        "identical_pairs": same,
+    }
 
 
 def main() -> None:

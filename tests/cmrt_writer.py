@@ -7,14 +7,43 @@ from pathlib import Path
 import openpyxl
 
 HEADER = [
-    "Smelter Identification Number Input Column", "Metal (*)", "Smelter Look-up (*)", "Smelter Name (1)",
-    "Smelter Country (*)", "Smelter Identification", "Source of Smelter Identification Number",
-    "Smelter Street", "Smelter City", "Smelter Facility Location: State / Province", "Smelter Contact Name",
-    "Smelter Contact Email", "Proposed next steps", "Name of Mine(s)", "Location (Country) of Mine(s)",
-    "Does 100% of the smelter's feedstock originate from recycled or scrap sources?", "Comments",
+    "Smelter Identification Number Input Column",
+    "Metal (*)",
+    "Smelter Look-up (*)",
+    "Smelter Name (1)",
+    "Smelter Country (*)",
+    "Smelter Identification",
+    "Source of Smelter Identification Number",
+    "Smelter Street",
+    "Smelter City",
+    "Smelter Facility Location: State / Province",
+    "Smelter Contact Name",
+    "Smelter Contact Email",
+    "Proposed next steps",
+    "Name of Mine(s)",
+    "Location (Country) of Mine(s)",
+    "Does 100% of the smelter's feedstock originate from recycled or scrap sources?",
+    "Comments",
 ]
-FIELDS = ["id_input", "metal", "lookup", "name", "country", "cid", "id_source", "street", "city", "state",
-          "contact", "email", "next_steps", "mines", "mine_countries", "recycled", "comments"]
+FIELDS = [
+    "id_input",
+    "metal",
+    "lookup",
+    "name",
+    "country",
+    "cid",
+    "id_source",
+    "street",
+    "city",
+    "state",
+    "contact",
+    "email",
+    "next_steps",
+    "mines",
+    "mine_countries",
+    "recycled",
+    "comments",
+]
 
 
 def write_cmrt(path: Path, company: str, rows: list[dict]) -> Path:

@@ -20,8 +20,12 @@ TINY_BUYER_ROWS = [
     # Resolved by id; origins from China's supply mix (trade statistics + own production).
     {"metal": "Tantalum", "name": "Tiny Tantalum Works", "country": "CHINA", "cid": "CID900001"},
     # Resolved by name (no id given); declared mine country takes precedence over statistics.
-    {"metal": "Tin", "name": "TINY TIN SMELTER", "country": "MALAYSIA",
-     "mine_countries": "CONGO, DEMOCRATIC REPUBLIC OF THE"},
+    {
+        "metal": "Tin",
+        "name": "TINY TIN SMELTER",
+        "country": "MALAYSIA",
+        "mine_countries": "CONGO, DEMOCRATIC REPUBLIC OF THE",
+    },
     # Not in the smelter list at all: unknown origin, pooled risk.
     {"metal": "Tantalum", "name": "Nameless Refining Co", "country": "UNKNOWN"},
     # 100 % recycled.
@@ -50,6 +54,7 @@ def tiny(tiny_db):
     con = duckdb.connect(str(tiny_db), read_only=True)
     yield con
     con.close()
+
 
 SAMPLE_AS_OF = None  # the bundled sample builds at its own latest event date
 

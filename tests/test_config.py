@@ -15,11 +15,14 @@ def test_override_and_int_promotion(tmp_path):
     assert load_params(cfg)["scoring.half_life_days"] == 90.0
 
 
-@pytest.mark.parametrize("text,message", [
-    ("[scoring]\nhalf_lfe_days = 90\n", "unknown parameter 'scoring.half_lfe_days'"),
-    ("[scoring]\nhalf_life_days = 'soon'\n", "'scoring.half_life_days' must be float"),
-    ("[scoring\n", "cannot read config"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("[scoring]\nhalf_lfe_days = 90\n", "unknown parameter 'scoring.half_lfe_days'"),
+        ("[scoring]\nhalf_life_days = 'soon'\n", "'scoring.half_life_days' must be float"),
+        ("[scoring\n", "cannot read config"),
+    ],
+)
 def test_bad_config_is_named(tmp_path, text, message):
     cfg = tmp_path / "c.toml"
     cfg.write_text(text)
@@ -35,8 +38,9 @@ def test_config_changes_the_scores(tmp_path):
     sample, reference = tiny_world(tmp_path / "w")
     cfg = tmp_path / "c.toml"
     cfg.write_text("[scoring]\ncontrol_points = 0.0\n")
-    db = build(tmp_path / "w.duckdb", as_of=TINY_AS_OF, config=cfg, sample_dir=sample,
-               reference_dir=reference).db_path
+    db = build(
+        tmp_path / "w.duckdb", as_of=TINY_AS_OF, config=cfg, sample_dir=sample, reference_dir=reference
+    ).db_path
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)

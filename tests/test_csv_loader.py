@@ -31,7 +31,8 @@ def _con():
 
 
 def _with_value(tmp_path: Path, line: int, column: str, value: str) -> Path:
-    rows = list(csv.DictReader(open(EVENTS, newline="")))
+    with open(EVENTS, newline="") as fh:
+        rows = list(csv.DictReader(fh))
     rows[line - 2][column] = value
     out = tmp_path / "events.csv"
     with open(out, "w", newline="") as fh:
@@ -59,7 +60,9 @@ def test_duplicate_key_rejects_the_later_row(tmp_path):
     stats = load_csv(con, path, SPEC, 1, "sample_csv")
     assert stats.rows_rejected == 1
     assert con.execute("select line, reason from meta.rejects").fetchone() == (
-        5, "duplicate key (event_id) first seen on line 3")
+        5,
+        "duplicate key (event_id) first seen on line 3",
+    )
 
 
 def test_missing_column_names_file_and_column(tmp_path):

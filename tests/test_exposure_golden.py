@@ -33,8 +33,9 @@ def test_unknown_origin_gets_world_production_weighted_risk(tiny):
 
 
 def test_smelter_mix_from_trade_statistics(tiny):
-    mix = dict(tiny.execute(
-        "select origin, share from marts.smelter_origin_mix where cid = 'CID900001'").fetchall())
+    mix = dict(
+        tiny.execute("select origin, share from marts.smelter_origin_mix where cid = 'CID900001'").fetchall()
+    )
     assert mix == pytest.approx({"COD": 100 / 250, "RWA": 50 / 250, "CHN": 100 / 250})
 
 
@@ -44,20 +45,25 @@ def test_buyer_exposure_by_hand(tiny):
     row6 = cod_sn  # matched by name; its declared mine country (DRC) overrides statistics
     row7 = _risk(tiny, "_X", "Ta")  # unknown smelter: pooled, never zero
     row8 = 5.0  # 100 % recycled: the reference's '_R' baseline
-    exposure = dict(tiny.execute(
-        "select metal, exposure from marts.buyer_exposure where buyer_id = 'B-TINY-BUYER-LTD'").fetchall())
+    exposure = dict(
+        tiny.execute(
+            "select metal, exposure from marts.buyer_exposure where buyer_id = 'B-TINY-BUYER-LTD'"
+        ).fetchall()
+    )
     assert exposure["Tantalum"] == pytest.approx((row5 + row7) / 2)
     assert exposure["Tin"] == pytest.approx((row6 + row8) / 2)
     assert exposure["All"] == pytest.approx((row5 + row6 + row7 + row8) / 4)
     unknown = tiny.execute(
-        "select unknown_share from marts.buyer_exposure where metal = 'Tantalum'").fetchone()[0]
+        "select unknown_share from marts.buyer_exposure where metal = 'Tantalum'"
+    ).fetchone()[0]
     assert unknown == pytest.approx(0.5)
 
 
 def test_contributions_add_up_to_exposure(tiny):
     rows = tiny.execute(
         "select e.metal, e.exposure, sum(m.contribution), sum(m.share) from marts.buyer_exposure e "
-        "join marts.buyer_origin_mix m using (buyer_id, metal) group by all").fetchall()
+        "join marts.buyer_origin_mix m using (buyer_id, metal) group by all"
+    ).fetchall()
     for metal, exposure, total, shares in rows:
         assert total == pytest.approx(exposure), metal
         assert shares == pytest.approx(1.0), metal
@@ -77,6 +83,7 @@ def test_smelter_matching(tiny):
 
 def test_buyer_exposure_macro_matches_table(tiny):
     by_macro = tiny.execute(
-        "select metal, exposure from marts.buyer_exposure_at('tiny buyer ltd', DATE '2025-01-31')").fetchall()
+        "select metal, exposure from marts.buyer_exposure_at('tiny buyer ltd', DATE '2025-01-31')"
+    ).fetchall()
     by_table = tiny.execute("select metal, exposure from marts.buyer_exposure").fetchall()
     assert sorted(by_macro) == sorted(by_table)

@@ -40,9 +40,13 @@ def _link(points_events, points_places, radius):
 
 
 def _brute_force(con, radius):
-    return set(con.execute(
-        "select e.event_id, p.place_id from core.events e, core.places p "
-        "where core.haversine_km(e.lat, e.lon, p.lat, p.lon) <= ?", [radius]).fetchall())
+    return set(
+        con.execute(
+            "select e.event_id, p.place_id from core.events e, core.places p "
+            "where core.haversine_km(e.lat, e.lon, p.lat, p.lon) <= ?",
+            [radius],
+        ).fetchall()
+    )
 
 
 @pytest.mark.parametrize("lat_range,radius", [((-9, 2), 50.0), ((-9, 2), 5.0), ((55, 70), 25.0)])
@@ -50,12 +54,20 @@ def test_grid_join_equals_brute_force(lat_range, radius):
     rng = np.random.default_rng(7)
     import pandas as pd
 
-    points_events = pd.DataFrame({
-        "event_id": [f"e{i}" for i in range(3000)],
-        "lat": rng.uniform(*lat_range, 3000), "lon": rng.uniform(25, 32, 3000)})
-    points_places = pd.DataFrame({
-        "place_id": [f"p{i}" for i in range(200)],
-        "lat": rng.uniform(*lat_range, 200), "lon": rng.uniform(25, 32, 200)})
+    points_events = pd.DataFrame(
+        {
+            "event_id": [f"e{i}" for i in range(3000)],
+            "lat": rng.uniform(*lat_range, 3000),
+            "lon": rng.uniform(25, 32, 3000),
+        }
+    )
+    points_places = pd.DataFrame(
+        {
+            "place_id": [f"p{i}" for i in range(200)],
+            "lat": rng.uniform(*lat_range, 200),
+            "lon": rng.uniform(25, 32, 200),
+        }
+    )
     con = _link(points_events, points_places, radius)
     linked = set(con.execute("select event_id, place_id from core.event_links").fetchall())
     assert linked == _brute_force(con, radius)
@@ -65,7 +77,11 @@ def test_grid_join_equals_brute_force(lat_range, radius):
 def test_sample_links_equal_brute_force(sample):
     radius = sample.execute("select number from meta.params where key = 'linking.radius_km'").fetchone()[0]
     linked = set(sample.execute("select event_id, place_id from core.event_links").fetchall())
-    brute = set(sample.execute(
-        "select e.event_id, p.place_id from core.events e, core.places p "
-        "where core.haversine_km(e.lat, e.lon, p.lat, p.lon) <= ?", [radius]).fetchall())
+    brute = set(
+        sample.execute(
+            "select e.event_id, p.place_id from core.events e, core.places p "
+            "where core.haversine_km(e.lat, e.lon, p.lat, p.lon) <= ?",
+            [radius],
+        ).fetchall()
+    )
     assert linked == brute and linked

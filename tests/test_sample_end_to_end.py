@@ -8,7 +8,9 @@ import pytest
 def _ranked(con, as_of: date, kind: str) -> list[tuple]:
     return con.execute(
         "select name, score, controlled_by from marts.place_risk_at(?) where place_kind = ? "
-        "order by score desc, place_id", [as_of, kind]).fetchall()
+        "order by score desc, place_id",
+        [as_of, kind],
+    ).fetchall()
 
 
 def _find(rows, fragment):
@@ -59,16 +61,36 @@ def test_every_sample_file_is_accounted_for(sample):
 
 
 def test_bundled_sample_is_big_enough(sample):
-    counts = dict(sample.execute(
-        "select 'sites', count(*) from core.sites union all select 'hubs', count(*) from core.hubs "
-        "union all select 'curated', count(*) from core.events where source = 'curated' "
-        "union all select 'smelters', count(*) from core.smelters").fetchall())
+    counts = dict(
+        sample.execute(
+            "select 'sites', count(*) from core.sites union all select 'hubs', count(*) from core.hubs "
+            "union all select 'curated', count(*) from core.events where source = 'curated' "
+            "union all select 'smelters', count(*) from core.smelters"
+        ).fetchall()
+    )
     assert counts["sites"] >= 40 and counts["hubs"] >= 15 and counts["smelters"] >= 12
     assert counts["curated"] >= 40
 
 
-@pytest.mark.parametrize("place", ["Rubaya", "Goma", "Gisenyi", "Kabuhanga", "Bukavu", "Kavumu", "Rusizi",
-                                   "Uvira", "Bujumbura", "Kigali", "Kampala", "Walikale", "Dar es Salaam",
-                                   "Mombasa", "Mushaki"])
+@pytest.mark.parametrize(
+    "place",
+    [
+        "Rubaya",
+        "Goma",
+        "Gisenyi",
+        "Kabuhanga",
+        "Bukavu",
+        "Kavumu",
+        "Rusizi",
+        "Uvira",
+        "Bujumbura",
+        "Kigali",
+        "Kampala",
+        "Walikale",
+        "Dar es Salaam",
+        "Mombasa",
+        "Mushaki",
+    ],
+)
 def test_required_hubs_present(sample, place):
     assert sample.execute("select count(*) from core.hubs where name ilike ?", [f"%{place}%"]).fetchone()[0]

@@ -17,16 +17,22 @@ ALPHA_BETA_KM = 15.722481  # haversine between (-1.50, 29.00) and (-1.60, 29.10)
 ALPHA_CONTRIBUTIONS = {
     "curated:T-1": 1.0 * 1 * 1 * 1.0 * 1,  # armed clash at the site on the as-of day
     "curated:T-2": 1.5 * 1 * 0.5 ** (30 / 180) * 1.0 * 1,  # takeover 30 days before
-    "curated:T-3": 1.0 * exp(-ALPHA_BETA_KM / 15) * 0.5 * 0.7 * (1 + 0.5 * log(5)),  # 4 dead at Beta, precision 2
+    "curated:T-3": 1.0
+    * exp(-ALPHA_BETA_KM / 15)
+    * 0.5
+    * 0.7
+    * (1 + 0.5 * log(5)),  # 4 dead at Beta, precision 2
     "curated:T-7": 1.2 * 1 * 0.5 ** (610 / 180) * 1.0 * 1,  # army retook the site 610 days before
     # T-5 is after the as-of date and T-6 is 792 days old (> 730): neither counts.
 }
 
 
 def test_each_event_contribution(tiny):
-    rows = dict(tiny.execute(
-        "select event_id, contribution from marts.place_risk_contributors where place_id = 'S-COD-ALPHA'"
-    ).fetchall())
+    rows = dict(
+        tiny.execute(
+            "select event_id, contribution from marts.place_risk_contributors where place_id = 'S-COD-ALPHA'"
+        ).fetchall()
+    )
     assert rows.keys() == ALPHA_CONTRIBUTIONS.keys()
     for event_id, expected in ALPHA_CONTRIBUTIONS.items():
         assert rows[event_id] == pytest.approx(expected, rel=1e-6), event_id
@@ -63,7 +69,8 @@ def test_as_of_before_takeover_uses_only_events_known_then(tiny):
 
 def test_synthetic_share_is_reported(tiny):
     share = tiny.execute(
-        "select synthetic_share from marts.place_risk where place_id = 'S-RWA-GAMMA'").fetchone()[0]
+        "select synthetic_share from marts.place_risk where place_id = 'S-RWA-GAMMA'"
+    ).fetchone()[0]
     riot = 0.5 * 1 * 1 * 0.3 * 1  # synthetic mob violence at the site, precision 3
     protest = 0.1 * exp(-7.860344 / 15) * 1 * 1.0 * 1  # peaceful protest in Ktown, 7.9 km away
     assert share == pytest.approx(riot / (riot + protest), rel=1e-5)
@@ -88,14 +95,24 @@ def _with_event(tmp_path, row: str):
 
 
 def test_holder_releasing_the_place_ends_control(tmp_path):
-    con = _with_event(tmp_path, "T-8,2025-01-20,1,Strategic developments,Non-violent transfer of territory,"
-                                "Group X,,0,false,COD,Nord-Kivu,Masisi,Alpha,-1.50,29.00,1,Group X leaves.,curated,tiny")
-    assert con.execute("select controlled_by from marts.place_risk where place_id = 'S-COD-ALPHA'"
-                       ).fetchone()[0] is None
+    con = _with_event(
+        tmp_path,
+        "T-8,2025-01-20,1,Strategic developments,Non-violent transfer of territory,"
+        "Group X,,0,false,COD,Nord-Kivu,Masisi,Alpha,-1.50,29.00,1,Group X leaves.,curated,tiny",
+    )
+    assert (
+        con.execute("select controlled_by from marts.place_risk where place_id = 'S-COD-ALPHA'").fetchone()[0]
+        is None
+    )
 
 
 def test_another_group_leaving_does_not_end_control(tmp_path):
-    con = _with_event(tmp_path, "T-8,2025-01-20,1,Strategic developments,Non-violent transfer of territory,"
-                                "Group Y,,0,false,COD,Nord-Kivu,Masisi,Alpha,-1.50,29.00,1,Group Y leaves.,curated,tiny")
-    assert con.execute("select controlled_by from marts.place_risk where place_id = 'S-COD-ALPHA'"
-                       ).fetchone()[0] == "Group X"
+    con = _with_event(
+        tmp_path,
+        "T-8,2025-01-20,1,Strategic developments,Non-violent transfer of territory,"
+        "Group Y,,0,false,COD,Nord-Kivu,Masisi,Alpha,-1.50,29.00,1,Group Y leaves.,curated,tiny",
+    )
+    assert (
+        con.execute("select controlled_by from marts.place_risk where place_id = 'S-COD-ALPHA'").fetchone()[0]
+        == "Group X"
+    )

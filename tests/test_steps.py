@@ -20,7 +20,9 @@ def test_sql_reads_only_declared_tables():
             continue
         sql = re.sub(r"--[^\n]*", "", (SQL_DIR / step.sql_file).read_text())
         read = {f"{a}.{b}" for a, b in QUALIFIED.findall(sql)} - {step.creates}
-        assert read == set(step.reads), f"{step.sql_file}: reads {sorted(read)}, declares {sorted(step.reads)}"
+        assert read == set(step.reads), (
+            f"{step.sql_file}: reads {sorted(read)}, declares {sorted(step.reads)}"
+        )
 
 
 def test_steps_come_after_what_they_read():
@@ -29,7 +31,8 @@ def test_steps_come_after_what_they_read():
         for name in step.reads:
             if not name.startswith("meta."):
                 assert name in made or any(m.endswith("*") and name.startswith(m[:-1]) for m in made), (
-                    f"{step.creates} reads {name} before it is built")
+                    f"{step.creates} reads {name} before it is built"
+                )
         made.add(step.creates)
 
 

@@ -22,14 +22,40 @@ METALS = ("Gold", "Tantalum", "Tin", "Tungsten")
 
 # Column letter → staging column, from the CMRT 6.x Smelter List (A-Q).
 COLUMNS = {
-    "A": "id_input", "B": "metal", "C": "smelter_lookup", "D": "smelter_name", "E": "smelter_country",
-    "F": "smelter_id", "G": "id_source", "H": "street", "I": "city", "J": "state_province",
-    "K": "contact_name", "L": "contact_email", "M": "next_steps", "N": "mine_names", "O": "mine_countries",
-    "P": "recycled", "Q": "comments",
+    "A": "id_input",
+    "B": "metal",
+    "C": "smelter_lookup",
+    "D": "smelter_name",
+    "E": "smelter_country",
+    "F": "smelter_id",
+    "G": "id_source",
+    "H": "street",
+    "I": "city",
+    "J": "state_province",
+    "K": "contact_name",
+    "L": "contact_email",
+    "M": "next_steps",
+    "N": "mine_names",
+    "O": "mine_countries",
+    "P": "recycled",
+    "Q": "comments",
 }
-STAGING_COLUMNS = ("file", "excel_row", "company_name", "metal", "smelter_lookup", "smelter_name",
-                   "smelter_country", "smelter_id", "id_source", "city", "mine_names", "mine_countries",
-                   "recycled", "comments")
+STAGING_COLUMNS = (
+    "file",
+    "excel_row",
+    "company_name",
+    "metal",
+    "smelter_lookup",
+    "smelter_name",
+    "smelter_country",
+    "smelter_id",
+    "id_source",
+    "city",
+    "mine_names",
+    "mine_countries",
+    "recycled",
+    "comments",
+)
 
 
 def _text(value) -> str | None:
@@ -48,7 +74,7 @@ def company_name(workbook: openpyxl.Workbook, path: Path) -> str:
         cells = [_text(c.value) for c in row]
         for i, text in enumerate(cells):
             if text and text.lower().startswith("company name"):
-                value = next((v for v in cells[i + 1:] if v), None)
+                value = next((v for v in cells[i + 1 :] if v), None)
                 if value:
                     return value
     value = _text(sheet["D8"].value)
@@ -77,13 +103,21 @@ def read_smelter_list(path: Path) -> tuple[list[dict], list[dict]]:
                 continue  # the template's empty rows are not data
             reason = None
             if record["metal"] not in METALS:
-                reason = ("metal", f"Metal (*) (column B): expected one of {', '.join(METALS)}, "
-                                   f"got {record['metal']!r}")
+                reason = (
+                    "metal",
+                    f"Metal (*) (column B): expected one of {', '.join(METALS)}, got {record['metal']!r}",
+                )
             elif not (record["smelter_id"] or record["smelter_name"] or record["smelter_lookup"]):
                 reason = ("smelter_name", "no smelter identification (F), name (D) or look-up (C)")
             if reason:
-                rejects.append({"excel_row": excel_row, "column_name": reason[0], "reason": reason[1],
-                                "raw": json.dumps(record)})
+                rejects.append(
+                    {
+                        "excel_row": excel_row,
+                        "column_name": reason[0],
+                        "reason": reason[1],
+                        "raw": json.dumps(record),
+                    }
+                )
                 continue
             rows.append({"file": str(path), "excel_row": excel_row, "company_name": company, **record})
         return rows, rejects

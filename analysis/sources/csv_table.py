@@ -38,9 +38,7 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, spec: Table) -> None:
     con.execute(f"create or replace temp table _raw_rows as select rowid + 2 as _line, {cols} from _raw_csv")
 
 
-def load_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, spec: Table, build_id: int, fmt: str
-) -> FileStats:
+def load_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: Table, build_id: int, fmt: str) -> FileStats:
     """Append the valid rows of `path` to table `spec.name` (created on first use) and reject the rest."""
     _read_raw(con, path, spec)
     binds = Binds()

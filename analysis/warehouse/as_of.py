@@ -15,8 +15,9 @@ from .build import run_mart_tables
 
 
 def build_as_of(con: duckdb.DuckDBPyConnection) -> date:
-    row = con.execute("select as_of from meta.builds where finished_at is not null "
-                      "order by build_id desc limit 1").fetchone()
+    row = con.execute(
+        "select as_of from meta.builds where finished_at is not null order by build_id desc limit 1"
+    ).fetchone()
     if row is None:
         raise LookupError("the warehouse has no finished build; run `minrisk build`")
     return row[0]
@@ -26,7 +27,9 @@ def build_as_of(con: duckdb.DuckDBPyConnection) -> date:
 def marts_as_of(db_path: Path, as_of: date | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection whose marts hold `as_of`'s values. The build's own date needs no copy."""
     if not Path(db_path).exists():
-        raise FileNotFoundError(f"{db_path}: no warehouse here; build one with `minrisk build --db {db_path}`")
+        raise FileNotFoundError(
+            f"{db_path}: no warehouse here; build one with `minrisk build --db {db_path}`"
+        )
     con = duckdb.connect(str(db_path), read_only=True)
     if as_of is None or as_of == build_as_of(con):
         try:
@@ -41,8 +44,10 @@ def marts_as_of(db_path: Path, as_of: date | None) -> Iterator[duckdb.DuckDBPyCo
         con = duckdb.connect(str(copy))
         try:
             run_mart_tables(con, as_of)
-            con.execute("update meta.builds set as_of = ? where build_id = (select max(build_id) from meta.builds)",
-                        [as_of])
+            con.execute(
+                "update meta.builds set as_of = ? where build_id = (select max(build_id) from meta.builds)",
+                [as_of],
+            )
             yield con
         finally:
             con.close()

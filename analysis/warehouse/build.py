@@ -64,7 +64,9 @@ def _keep_history(con: duckdb.DuckDBPyConnection, old: Path) -> None:
     except duckdb.Error:
         pass  # an older or foreign file: start a new history rather than fail the build
     finally:
-        if con.execute("select count(*) from duckdb_databases() where database_name = 'previous'").fetchone()[0]:
+        if con.execute("select count(*) from duckdb_databases() where database_name = 'previous'").fetchone()[
+            0
+        ]:
             con.execute("detach previous")
 
 
@@ -98,7 +100,9 @@ def build(
         meta.write_params(con, params)
         build_id = meta.start_build(con, __version__, params, [])
         ctx = BuildContext(
-            build_id, params, (sample_dir or default_sample_dir()) if sample else None,
+            build_id,
+            params,
+            (sample_dir or default_sample_dir()) if sample else None,
             reference_dir or default_reference_dir(),
         )
         binds: dict[str, object] = {"radius_km": params["linking.radius_km"]}
@@ -118,12 +122,15 @@ def build(
             rows = None
             if step.kind == "table":
                 rows = con.execute(f"select count(*) from {step.creates}").fetchone()[0]
-            con.execute("insert into meta.steps values (?, ?, ?, ?, ?)",
-                        [build_id, step.creates, step.kind, seconds, rows])
+            con.execute(
+                "insert into meta.steps values (?, ?, ?, ?, ?)",
+                [build_id, step.creates, step.kind, seconds, rows],
+            )
             if on_step:
                 on_step(step, seconds)
-        con.execute("update meta.builds set inputs = to_json(?::VARCHAR[]) where build_id = ?",
-                    [ctx.files, build_id])
+        con.execute(
+            "update meta.builds set inputs = to_json(?::VARCHAR[]) where build_id = ?", [ctx.files, build_id]
+        )
         meta.finish_build(con, build_id, ctx.as_of)
         con.execute("checkpoint")
     except BaseException:

@@ -14,23 +14,29 @@ def _failing_rows_sql(spec: Table, column: str, check, binds: Binds) -> tuple[st
     if check == "not_null":
         return "not_null", f"select count(*) from {spec.name} where {col} is null"
     if check == "unique":
-        return "unique", (f"select count(*) from (select {col} from {spec.name} where {col} is not null "
-                          f"group by {col} having count(*) > 1)")
+        return "unique", (
+            f"select count(*) from (select {col} from {spec.name} where {col} is not null "
+            f"group by {col} having count(*) > 1)"
+        )
     kind, arg = next(iter(check.items()))
     if kind == "accepted_values":
         return f"accepted_values {arg}", (
             f"select count(*) from {spec.name} where {col} is not null "
-            f"and not list_contains({binds(list(arg))}, {col}::VARCHAR)")
+            f"and not list_contains({binds(list(arg))}, {col}::VARCHAR)"
+        )
     if kind == "range":
         lo, hi = arg
         cast = "DATE" if isinstance(lo, str) else "DOUBLE"
-        return f"range {arg}", (f"select count(*) from {spec.name} where {col} is not null "
-                                f"and {col}::{cast} not between {binds(lo)}::{cast} and {binds(hi)}::{cast}")
+        return f"range {arg}", (
+            f"select count(*) from {spec.name} where {col} is not null "
+            f"and {col}::{cast} not between {binds(lo)}::{cast} and {binds(hi)}::{cast}"
+        )
     if kind == "relationships":
         target_table, target_col = arg.rsplit(".", 1)
         return f"relationships {arg}", (
             f"select count(*) from {spec.name} where {col} is not null and {col} not in "
-            f"(select {quote_ident(target_col)} from {target_table})")
+            f"(select {quote_ident(target_col)} from {target_table})"
+        )
     raise ValueError(f"{spec.name}.{column}: unknown check {check!r}")
 
 
@@ -57,9 +63,13 @@ def undeclared(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def failures(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every declared check that does not hold, as 'table.column: check (n rows)'."""
-    present = {r[0] for r in con.execute(
-        "select schema_name || '.' || table_name from duckdb_tables() where database_name = current_database()"
-    ).fetchall()}
+    present = {
+        r[0]
+        for r in con.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() "
+            "where database_name = current_database()"
+        ).fetchall()
+    }
     out = []
     for spec in tables().values():
         if spec.name not in present:

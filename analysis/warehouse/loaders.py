@@ -28,12 +28,20 @@ class BuildContext:
     files: list[str] = field(default_factory=list)
 
 
+def _shown(path: Path) -> Path:
+    """Paths inside the working directory are recorded relative to it: shorter, the same on every clone."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path.resolve()
+
+
 def _load_declared_files(con, ctx: BuildContext, schema: str, folder: Path, fmt: str) -> None:
     for spec in tables().values():
         if spec.schema != schema or not spec.files:
             continue
         for name in spec.files:
-            path = folder / name
+            path = _shown(folder / name)
             if not path.is_file():
                 raise InputError(f"{path}: file not found (declared for {spec.name} in schema.yml)")
             stats = load_csv(con, path, spec, ctx.build_id, fmt)
@@ -54,7 +62,7 @@ def load_sample(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
     if ctx.sample_dir is None:
         return
     _load_declared_files(con, ctx, "staging", ctx.sample_dir, "sample_csv")
-    for path in sorted(ctx.sample_dir.glob("*.xlsx")):
+    for path in map(_shown, sorted(ctx.sample_dir.glob("*.xlsx"))):
         stats = load_cmrt(con, path, ctx.build_id)
         meta.record_file(con, ctx.build_id, path, stats)
         ctx.files.append(str(path))
@@ -70,17 +78,23 @@ def ensure_empty_staging(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> N
 
 def core_countries(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
     """core.countries: the name of every country code used in the warehouse, from country_converter."""
-    codes = [r[0] for r in con.sql(
-        "select country_iso3 from core.sites union select country_iso3 from core.hubs "
-        "union select country_iso3 from core.events union select country_iso3 from core.production "
-        "union select reporter_iso3 from core.trade_flows union select partner_iso3 from core.trade_flows "
-        "union select country_iso3 from core.smelters "
-        "union select country_iso3 from reference.country_baseline_risk "
-        "union select unnest(['_X', '_R'])"
-    ).fetchall() if r[0]]
+    codes = [
+        r[0]
+        for r in con.sql(
+            "select country_iso3 from core.sites union select country_iso3 from core.hubs "
+            "union select country_iso3 from core.events union select country_iso3 from core.production "
+            "union select reporter_iso3 from core.trade_flows "
+            "union select partner_iso3 from core.trade_flows "
+            "union select country_iso3 from core.smelters "
+            "union select country_iso3 from reference.country_baseline_risk "
+            "union select unnest(['_X', '_R'])"
+        ).fetchall()
+        if r[0]
+    ]
     named = countries.names(sorted(codes))
-    frame = pd.DataFrame({"iso3": list(named), "name": list(named.values())})
-    con.execute("create or replace table core.countries as select * from frame order by iso3")
+    con.register("_countries", pd.DataFrame({"iso3": list(named), "name": list(named.values())}))
+    con.execute("create or replace table core.countries as select * from _countries order by iso3")
+    con.unregister("_countries")
 
 
 def _split_countries(text: str | None) -> tuple[list[str], list[str]]:
@@ -107,7 +121,9 @@ def core_buyer_smelters(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> No
     resolved["declared_country_iso3"] = [
         countries.to_iso3(c) if c else None for c in resolved["smelter_country"]
     ]
-    resolved["is_recycled"] = resolved["recycled"].fillna("").str.strip().str.lower().isin(["yes", "y", "true"])
+    resolved["is_recycled"] = (
+        resolved["recycled"].fillna("").str.strip().str.lower().isin(["yes", "y", "true"])
+    )
     con.register("_resolved", resolved)
     con.execute(
         """
@@ -116,10 +132,15 @@ def core_buyer_smelters(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> No
           r.buyer_id, r.excel_row, r.metal,
           case r.metal when 'Tin' then 'Sn' when 'Tantalum' then 'Ta' when 'Tungsten' then 'W'
             when 'Gold' then 'Au' end as metal_symbol,
-          coalesce(r.smelter_name, r.smelter_lookup) as declared_name, r.smelter_id::VARCHAR as declared_cid,
-          r.declared_country_iso3::VARCHAR as declared_country_iso3, r.cid::VARCHAR as cid, s.name as smelter_name,
+          coalesce(r.smelter_name, r.smelter_lookup) as declared_name,
+          r.smelter_id::VARCHAR as declared_cid,
+          r.declared_country_iso3::VARCHAR as declared_country_iso3,
+          r.cid::VARCHAR as cid,
+          s.name as smelter_name,
           coalesce(s.country_iso3, r.declared_country_iso3) as smelter_country_iso3,
-          coalesce(s.rmap_status, 'Unknown') as rmap_status, r.match_method, r.match_score::DOUBLE as match_score,
+          coalesce(s.rmap_status, 'Unknown') as rmap_status,
+          r.match_method,
+          r.match_score::DOUBLE as match_score,
           r.match_candidate::VARCHAR as match_candidate, r.mine_names::VARCHAR as mine_names,
           r.mine_country_codes::VARCHAR[] as mine_countries,
           r.unmatched_mine_countries::VARCHAR as unmatched_mine_countries, r.is_recycled as recycled,
@@ -130,4 +151,3 @@ def core_buyer_smelters(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> No
         """
     )
     con.unregister("_resolved")
-

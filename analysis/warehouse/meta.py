@@ -72,7 +72,11 @@ def write_params(con: duckdb.DuckDBPyConnection, params: dict[str, object]) -> N
 
 
 def record_file(
-    con: duckdb.DuckDBPyConnection, build_id: int, path: Path, stats: FileStats, date_column: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    build_id: int,
+    path: Path,
+    stats: FileStats,
+    date_column: str | None = None,
 ) -> None:
     min_date = max_date = None
     if date_column:
@@ -82,8 +86,18 @@ def record_file(
         ).fetchone()
     con.execute(
         "insert into meta.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [build_id, str(path), sha256_of(path), stats.format, stats.table_name, stats.rows_read,
-         stats.rows_loaded, stats.rows_rejected, min_date, max_date],
+        [
+            build_id,
+            str(path),
+            sha256_of(path),
+            stats.format,
+            stats.table_name,
+            stats.rows_read,
+            stats.rows_loaded,
+            stats.rows_rejected,
+            min_date,
+            max_date,
+        ],
     )
 
 
@@ -98,5 +112,6 @@ def start_build(con: duckdb.DuckDBPyConnection, version: str, params: dict, inpu
 
 def finish_build(con: duckdb.DuckDBPyConnection, build_id: int, as_of) -> None:
     con.execute(
-        "update meta.builds set finished_at = now()::timestamp, as_of = ? where build_id = ?", [as_of, build_id]
+        "update meta.builds set finished_at = now()::timestamp, as_of = ? where build_id = ?",
+        [as_of, build_id],
     )
