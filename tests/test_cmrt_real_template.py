@@ -29,12 +29,24 @@ def _filled(tmp_path, company, rows):
 
 
 def test_filled_template_reads_company_and_rows(tmp_path):
-    path = _filled(tmp_path, "Acme Capacitors GmbH", [
-        {"A": "CID003387", "B": "Tin", "C": "Luna Smelter, Ltd.", "D": "Luna Smelter, Ltd.", "E": "RWANDA",
-         "F": "CID003387", "O": "RWANDA; CONGO, DEMOCRATIC REPUBLIC OF THE", "P": "No"},
-        {"B": "Tantalum", "C": "Smelter not listed", "D": "Some Unlisted Tantalum Co", "E": "CHINA"},
-        {"B": "Copper", "D": "Not a 3TG metal", "E": "CHILE"},
-    ])
+    path = _filled(
+        tmp_path,
+        "Acme Capacitors GmbH",
+        [
+            {
+                "A": "CID003387",
+                "B": "Tin",
+                "C": "Luna Smelter, Ltd.",
+                "D": "Luna Smelter, Ltd.",
+                "E": "RWANDA",
+                "F": "CID003387",
+                "O": "RWANDA; CONGO, DEMOCRATIC REPUBLIC OF THE",
+                "P": "No",
+            },
+            {"B": "Tantalum", "C": "Smelter not listed", "D": "Some Unlisted Tantalum Co", "E": "CHINA"},
+            {"B": "Copper", "D": "Not a 3TG metal", "E": "CHILE"},
+        ],
+    )
     rows, rejects = read_smelter_list(path)
     assert [r["company_name"] for r in rows] == ["Acme Capacitors GmbH"] * 2
     assert rows[0]["smelter_id"] == "CID003387" and rows[0]["mine_countries"].startswith("RWANDA;")
