@@ -29,29 +29,13 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from analysis.sources.cmrt import HEADER_LABELS
+
 FIXED = datetime(2025, 6, 30, 0, 0, 0)
 COMPANY = "Example Electronics Ltd (fictitious example buyer)"
 NOTE = "Fictitious company compiled by minrisk for the bundled sample"
 
-HEADER = [
-    "Smelter Identification Number Input Column",
-    "Metal (*)",
-    "Smelter Look-up (*)",
-    "Smelter Name (1)",
-    "Smelter Country (*)",
-    "Smelter Identification",
-    "Source of Smelter Identification Number",
-    "Smelter Street",
-    "Smelter City",
-    "Smelter Facility Location: State / Province",
-    "Smelter Contact Name",
-    "Smelter Contact Email",
-    "Proposed next steps",
-    'Name of Mine(s) or if recycled or scrap sourced, enter "recycled" or "scrap"',
-    'Location (Country) of Mine(s) or if recycled or scrap sourced, enter "recycled" or "scrap"',
-    "Does 100% of the smelter's feedstock originate from recycled or scrap sources?",
-    "Comments",
-]
+HEADER = HEADER_LABELS
 
 ILLUSTRATIVE = "Illustrative entry in a fictitious CMRT (minrisk sample); not a statement about this smelter."
 

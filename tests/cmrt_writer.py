@@ -6,25 +6,8 @@ from pathlib import Path
 
 import openpyxl
 
-HEADER = [
-    "Smelter Identification Number Input Column",
-    "Metal (*)",
-    "Smelter Look-up (*)",
-    "Smelter Name (1)",
-    "Smelter Country (*)",
-    "Smelter Identification",
-    "Source of Smelter Identification Number",
-    "Smelter Street",
-    "Smelter City",
-    "Smelter Facility Location: State / Province",
-    "Smelter Contact Name",
-    "Smelter Contact Email",
-    "Proposed next steps",
-    "Name of Mine(s)",
-    "Location (Country) of Mine(s)",
-    "Does 100% of the smelter's feedstock originate from recycled or scrap sources?",
-    "Comments",
-]
+from analysis.sources.cmrt import HEADER_LABELS as HEADER
+
 FIELDS = [
     "id_input",
     "metal",

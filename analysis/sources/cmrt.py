@@ -20,6 +20,27 @@ DECLARATION_SHEET = "Declaration"
 FIRST_DATA_ROW = 5
 METALS = ("Gold", "Tantalum", "Tin", "Tungsten")
 
+# The English header labels of row 4, columns A-Q, as in the template.
+HEADER_LABELS = (
+    "Smelter Identification Number Input Column",
+    "Metal (*)",
+    "Smelter Look-up (*)",
+    "Smelter Name (1)",
+    "Smelter Country (*)",
+    "Smelter Identification",
+    "Source of Smelter Identification Number",
+    "Smelter Street",
+    "Smelter City",
+    "Smelter Facility Location: State / Province",
+    "Smelter Contact Name",
+    "Smelter Contact Email",
+    "Proposed next steps",
+    'Name of Mine(s) or if recycled or scrap sourced, enter "recycled" or "scrap"',
+    'Location (Country) of Mine(s) or if recycled or scrap sourced, enter "recycled" or "scrap"',
+    "Does 100% of the smelter's feedstock originate from recycled or scrap sources?",
+    "Comments",
+)
+
 # Column letter → staging column, from the CMRT 6.x Smelter List (A-Q).
 COLUMNS = {
     "A": "id_input",
