@@ -23,6 +23,10 @@ examples:
   minrisk report                                write reports/risk-report.html
   minrisk report --as-of 2024-01-01 --out reports/jan-2024.html
   minrisk report --buyer "Example Electronics"  the buyer section for a named buyer
+  minrisk sources                               the input formats minrisk reads, with the columns each needs
+  minrisk ingest acled_export.csv ged.csv       add your own files (format detected from the headers)
+  minrisk build --no-sample --with acled.csv    a warehouse of your files only
+  minrisk rejects                               rows that were not loaded, with file, line and reason
 
 exit codes:
   0 success · 1 unexpected error · 2 bad command-line usage · 3 bad input file or config
@@ -76,6 +80,16 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--config", type=Path, metavar="FILE", help="TOML file overriding scoring parameters")
     b.add_argument("--no-sample", action="store_true", help="leave out the bundled sample")
+    b.add_argument(
+        "--with",
+        dest="files",
+        nargs="+",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="also load these files (see `minrisk sources`)",
+    )
+    b.add_argument("--format", metavar="NAME", help="format of the --with files (default: detected)")
     b.add_argument("--quiet", action="store_true", help="print nothing but errors")
     b.set_defaults(func=cmd_build)
 
@@ -94,6 +108,27 @@ def parser() -> argparse.ArgumentParser:
         help=f"output file (default: {DEFAULT_REPORT})",
     )
     r.set_defaults(func=cmd_report)
+
+    i = sub.add_parser(
+        "ingest",
+        help="add your own files to the warehouse and rebuild it",
+        description="Add files (ACLED, UCDP GED, IPIS, RMI, USGS, Comtrade, BACI, CMRT...) "
+        "to the warehouse; the format is detected from the headers unless --format is given.",
+    )
+    i.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    i.add_argument("--format", metavar="NAME", help="the files' format (see `minrisk sources`)")
+    _common(i)
+    i.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    i.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("sources", help="list the input formats and the columns each needs")
+    s.set_defaults(func=cmd_sources)
+
+    j = sub.add_parser("rejects", help="show the rows that were not loaded, with their reasons")
+    j.add_argument("file", nargs="?", help="only rows of input files whose path contains this text")
+    _common(j, as_of=False)
+    j.add_argument("--limit", type=int, default=50, help="show at most this many rows (default 50)")
+    j.set_defaults(func=cmd_rejects)
     return top
 
 
@@ -105,9 +140,20 @@ def _version() -> str:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .warehouse.build import build
+    from .warehouse.inputs import describe
 
+    described = describe(args.files, args.format)
+    if not args.quiet:
+        for item, how in described:
+            print(f"{item.path}: {how}")
     with console.status("building the warehouse…", spinner="dots") if not args.quiet else nullcontext():
-        result = build(args.db, as_of=args.as_of, config=args.config, sample=not args.no_sample)
+        result = build(
+            args.db,
+            as_of=args.as_of,
+            config=args.config,
+            sample=not args.no_sample,
+            inputs=[item for item, _ in described],
+        )
     if not args.quiet:
         print(
             f"warehouse: {result.db_path}  (build {result.build_id}, as of {result.as_of}, "
@@ -125,6 +171,85 @@ def cmd_report(args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(html, encoding="utf-8")
     print(f"report: {args.out}")
+    return EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .warehouse.inputs import ingest
+
+    with console.status("ingesting…", spinner="dots") if not args.quiet else nullcontext():
+        result, notes = ingest(args.db, args.files, args.format, args.as_of)
+    if not args.quiet:
+        for note in notes:
+            print(note)
+        if result is None:
+            print(f"warehouse: {args.db} unchanged")
+        else:
+            print(
+                f"warehouse: {result.db_path}  (build {result.build_id}, as of {result.as_of}, "
+                f"{len(result.files)} input files, {result.seconds:.1f} s)"
+            )
+            _print_loaded(result.db_path, args.files)
+    return EXIT_OK
+
+
+def _print_loaded(db: Path, files: list[Path]) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    wanted = [str(Path(f).resolve()) for f in files]
+    rows = con.execute(
+        "select path, format, table_name, rows_read, rows_loaded, rows_rejected from meta.files "
+        "where build_id = (select max(build_id) from meta.builds) and list_contains(?, path)",
+        [wanted],
+    ).fetchall()
+    con.close()
+    for path, _fmt, table, read, loaded, rejected in rows:
+        print(
+            f"  {Path(path).name} → {table}: {read} read, {loaded} loaded, {rejected} rejected"
+            + (" (see `minrisk rejects`)" if rejected else "")
+        )
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from .sources.registry import formats
+
+    table = Table(title="input formats (minrisk ingest FILE [--format NAME])", show_lines=True)
+    for col in ("format", "what", "needs", "loads into"):
+        table.add_column(col, overflow="fold")
+    for fmt in formats().values():
+        table.add_row(fmt.name, fmt.title, fmt.columns, ", ".join(fmt.tables))
+    Console(soft_wrap=False).print(table)
+    return EXIT_OK
+
+
+def cmd_rejects(args: argparse.Namespace) -> int:
+    import duckdb
+    from rich.table import Table
+
+    if not Path(args.db).exists():
+        raise FileNotFoundError(
+            f"{args.db}: no warehouse here; build one with `minrisk build --db {args.db}`"
+        )
+    con = duckdb.connect(str(args.db), read_only=True)
+    where = "where build_id = (select max(build_id) from meta.builds) and ($f is null or contains(path, $f))"
+    total = con.execute(f"select count(*) from meta.rejects {where}", {"f": args.file}).fetchone()[0]
+    rows = con.execute(
+        f"select path, line, column_name, reason from meta.rejects {where} order by path, line limit $n",
+        {"f": args.file, "n": args.limit},
+    ).fetchall()
+    con.close()
+    if not rows:
+        print("no rejected rows" + (f" in files matching {args.file!r}" if args.file else ""))
+        return EXIT_OK
+    table = Table(title=f"rejected rows ({total} in all; showing {len(rows)})")
+    for col in ("file", "line", "column", "reason"):
+        table.add_column(col, overflow="fold")
+    for path, line, column, reason in rows:
+        table.add_row(path, str(line), column or "", reason)
+    Console().print(table)
     return EXIT_OK
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SQL_DIR = PACKAGE_DIR / "sql"
-SCHEMA_FILE = SQL_DIR / "schema.yml"
+SCHEMA_DIR = SQL_DIR / "schema"
 DEFAULT_CONFIG = PACKAGE_DIR / "config" / "defaults.toml"
 
 # Relative to the working directory, as the CLI documents: run minrisk from the project folder.

@@ -1,4 +1,4 @@
-"""The warehouse's declared tables (analysis/sql/schema.yml): columns, types, docs and checks."""
+"""The warehouse's declared tables (analysis/sql/schema/*.yml): columns, types, docs and checks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from functools import cache
 
 import yaml
 
-from .paths import SCHEMA_FILE
+from .paths import SCHEMA_DIR
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,8 @@ class Column:
     type: str | None = None
     description: str = ""
     checks: tuple = ()
+    aliases: tuple[str, ...] = ()  # other header names a source file uses for this column
+    formats: tuple[str, ...] = ()  # strptime patterns for DATE columns, tried in order
 
     @property
     def required(self) -> bool:
@@ -48,7 +50,12 @@ class Table:
 
 @cache
 def tables() -> dict[str, Table]:
-    raw = yaml.safe_load(SCHEMA_FILE.read_text())
+    raw: dict = {}
+    for path in sorted(SCHEMA_DIR.glob("*.yml")):
+        for name, spec in (yaml.safe_load(path.read_text()) or {}).items():
+            if name in raw:
+                raise ValueError(f"{path.name}: table {name} is declared twice")
+            raw[name] = spec
     out = {}
     for name, spec in raw.items():
         cols = tuple(
@@ -57,6 +64,8 @@ def tables() -> dict[str, Table]:
                 type=(c or {}).get("type"),
                 description=(c or {}).get("description", ""),
                 checks=tuple((c or {}).get("checks", ())),
+                aliases=tuple((c or {}).get("aliases", ())),
+                formats=tuple((c or {}).get("formats", ())),
             )
             for col, c in (spec.get("columns") or {}).items()
         )
@@ -74,4 +83,4 @@ def table(name: str) -> Table:
     try:
         return tables()[name]
     except KeyError:
-        raise KeyError(f"table {name} is not declared in {SCHEMA_FILE.name}") from None
+        raise KeyError(f"table {name} is not declared in {SCHEMA_DIR}/*.yml") from None

@@ -50,14 +50,16 @@ def _typed(col: Column) -> str:
             f"when 'false' then false when 'no' then false when '0' then false end"
         )
     if col.type == "DATE":
-        # Only ISO dates: '03/04/2025' is ambiguous (day/month) and must not be guessed.
-        return f"try_strptime({_text(col.name)}, '%Y-%m-%d')::DATE"
+        # Only the declared patterns (ISO by default): '03/04/2025' is ambiguous and must not be guessed.
+        tries = ", ".join(f"try_strptime({_text(col.name)}, '{f}')" for f in col.formats or ("%Y-%m-%d",))
+        return f"coalesce({tries})::DATE" if len(col.formats) > 1 else f"({tries})::DATE"
     return f"try_cast({_text(col.name)} as {col.type})"
 
 
 def _reasons(col: Column, binds: Binds) -> list[str]:
     raw, typed, name = _text(col.name), _typed(col), col.name
-    expected = {"DATE": "a date YYYY-MM-DD", "BOOLEAN": "true or false"}.get(col.type or "", col.type)
+    dates = " or ".join(col.formats) if col.formats else "YYYY-MM-DD"
+    expected = {"DATE": f"a date {dates}", "BOOLEAN": "true or false"}.get(col.type or "", col.type)
     out = [
         f"case when {raw} is not null and {typed} is null then "
         f"{binds(f'{name}: expected {expected}, got ')} || {raw} end"

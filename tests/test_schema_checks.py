@@ -1,4 +1,4 @@
-"""Every table of a built warehouse is documented in schema.yml and passes its declared checks."""
+"""Every table of a built warehouse is documented in schema/*.yml and passes its declared checks."""
 
 from analysis.warehouse.checks import failures, undeclared
 

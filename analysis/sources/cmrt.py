@@ -14,6 +14,7 @@ import openpyxl
 
 from ..warehouse.meta import FileStats
 from .errors import InputError
+from .registry import Format
 
 SMELTER_SHEET = "Smelter List"
 DECLARATION_SHEET = "Declaration"
@@ -162,3 +163,25 @@ def load_cmrt(con: duckdb.DuckDBPyConnection, path: Path, build_id: int) -> File
         )
     n = len(rows) + len(rejects)
     return FileStats(str(path), "rmi_cmrt", "staging.cmrt_smelter_list", n, len(rows), len(rejects))
+
+
+def _detect(path: Path) -> bool:
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return SMELTER_SHEET in workbook.sheetnames and DECLARATION_SHEET in workbook.sheetnames
+    finally:
+        workbook.close()
+
+
+FORMAT = Format(
+    name="rmi_cmrt",
+    title="RMI Conflict Minerals Reporting Template (CMRT 6.x .xlsx) filled in by a supplier",
+    tables=("staging.cmrt_smelter_list",),
+    columns="sheets 'Declaration' (company name, D8) and 'Smelter List' (header row 4, columns A-Q)",
+    detect=_detect,
+    load=lambda con, path, build_id: [load_cmrt(con, path, build_id)],
+    priority=10,
+    example="minrisk ingest supplier_cmrt.xlsx",
+)

@@ -77,19 +77,23 @@ def build(
     sample: bool = True,
     sample_dir: Path | None = None,
     reference_dir: Path | None = None,
+    inputs: list | None = None,
+    params: dict | None = None,
     on_step: Callable[[Step, float], None] | None = None,
 ) -> BuildResult:
     """Build the warehouse at `db_path` from the bundled sample (and the reference tables).
 
     `sample_dir` and `reference_dir` default to the project's datasets/sample and datasets/reference;
-    `sample=False` builds from the reference tables alone (user inputs come with the ingest adapters).
+    `sample=False` leaves the bundled sample out. `inputs` are the user's own files (warehouse.inputs.Input),
+    each read by the adapter of its format. `params` replaces `config` (used when rebuilding a warehouse
+    with the parameters it was built with).
 
     `as_of` defaults to the date of the latest event loaded, so a build is a function of its inputs only.
     """
     started = time.perf_counter()
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    params = load_params(config)
+    params = params or load_params(config)
     tmp = db_path.with_name(db_path.name + ".building")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -98,12 +102,13 @@ def build(
         meta.create(con)
         _keep_history(con, db_path)
         meta.write_params(con, params)
-        build_id = meta.start_build(con, __version__, params, [])
+        build_id = meta.start_build(con, __version__, params, sample, as_of)
         ctx = BuildContext(
             build_id,
             params,
             (sample_dir or default_sample_dir()) if sample else None,
             reference_dir or default_reference_dir(),
+            inputs=list(inputs or []),
         )
         binds: dict[str, object] = {"radius_km": params["linking.radius_km"]}
         for step in STEPS:

@@ -1,4 +1,4 @@
-"""Run the checks declared in schema.yml against a built warehouse (dbt-style data tests)."""
+"""Run the checks declared in schema/*.yml against a built warehouse (dbt-style data tests)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def _failing_rows_sql(spec: Table, column: str, check, binds: Binds) -> tuple[st
 
 
 def undeclared(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Tables and columns in the warehouse that schema.yml does not describe, and the reverse."""
+    """Tables and columns in the warehouse that schema/*.yml does not describe, and the reverse."""
     declared = tables()
     problems = []
     actual = con.execute(
@@ -52,12 +52,12 @@ def undeclared(con: duckdb.DuckDBPyConnection) -> list[str]:
     for name, columns in actual:
         spec = declared.get(name)
         if spec is None:
-            problems.append(f"{name}: table has no entry in schema.yml")
+            problems.append(f"{name}: table has no entry in schema/*.yml")
             continue
         wanted = [c.name for c in spec.columns]
         got = [c for c in columns if c not in ("_file", "_line")]
         if got != wanted:
-            problems.append(f"{name}: columns {got} differ from schema.yml {wanted}")
+            problems.append(f"{name}: columns {got} differ from schema/*.yml {wanted}")
     return problems
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from .. import countries
 from ..matching import resolve_smelters
 from ..schema import tables
+from ..sources import registry
 from ..sources.cmrt import load_cmrt
 from ..sources.csv_table import load_csv
 from ..sources.errors import InputError
@@ -25,6 +26,7 @@ class BuildContext:
     sample_dir: Path | None
     reference_dir: Path
     as_of: date | None = None
+    inputs: list = field(default_factory=list)  # the user's files: warehouse.inputs.Input
     files: list[str] = field(default_factory=list)
 
 
@@ -43,7 +45,7 @@ def _load_declared_files(con, ctx: BuildContext, schema: str, folder: Path, fmt:
         for name in spec.files:
             path = _shown(folder / name)
             if not path.is_file():
-                raise InputError(f"{path}: file not found (declared for {spec.name} in schema.yml)")
+                raise InputError(f"{path}: file not found (declared for {spec.name} in schema/*.yml)")
             stats = load_csv(con, path, spec, ctx.build_id, fmt)
             date_col = next((c.name for c in spec.columns if c.type == "DATE" and c.required), None)
             meta.record_file(con, ctx.build_id, path, stats, date_col)
@@ -66,6 +68,22 @@ def load_sample(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
         stats = load_cmrt(con, path, ctx.build_id)
         meta.record_file(con, ctx.build_id, path, stats)
         ctx.files.append(str(path))
+
+
+def load_inputs(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
+    """staging.<format>_*: the user's own files, each read by the adapter of its format."""
+    for item in ctx.inputs:
+        if not item.path.is_file():
+            raise InputError(f"{item.path}: registered input is missing; restore it or rebuild without it")
+        if meta.sha256_of(item.path) != item.sha256:
+            raise InputError(f"{item.path}: changed since it was registered; ingest it again")
+        for stats in registry.get(item.format).load(con, item.path, ctx.build_id):
+            meta.record_file(con, ctx.build_id, item.path, stats)
+        con.execute(
+            "insert or replace into meta.inputs values (?, ?, ?, now()::timestamp)",
+            [str(item.path), item.format, item.sha256],
+        )
+        ctx.files.append(str(item.path))
 
 
 def ensure_empty_staging(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:

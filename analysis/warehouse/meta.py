@@ -17,7 +17,10 @@ create schema if not exists core;
 create schema if not exists marts;
 create table if not exists meta.builds (
   build_id integer, started_at timestamp, finished_at timestamp, as_of date,
-  minrisk_version varchar, parameters varchar, inputs varchar
+  minrisk_version varchar, parameters varchar, inputs varchar, sample boolean, requested_as_of date
+);
+create table if not exists meta.inputs (
+  path varchar primary key, format varchar, sha256 varchar, added_at timestamp
 );
 create table if not exists meta.params (key varchar primary key, value varchar, number double);
 create table if not exists meta.files (
@@ -101,11 +104,13 @@ def record_file(
     )
 
 
-def start_build(con: duckdb.DuckDBPyConnection, version: str, params: dict, inputs: list[str]) -> int:
+def start_build(
+    con: duckdb.DuckDBPyConnection, version: str, params: dict, sample: bool, requested_as_of
+) -> int:
     build_id = con.execute("select coalesce(max(build_id), 0) + 1 from meta.builds").fetchone()[0]
     con.execute(
-        "insert into meta.builds values (?, now()::timestamp, null, null, ?, ?, ?)",
-        [build_id, version, json.dumps(params, sort_keys=True), json.dumps(inputs)],
+        "insert into meta.builds values (?, now()::timestamp, null, null, ?, ?, '[]', ?, ?)",
+        [build_id, version, json.dumps(params, sort_keys=True), sample, requested_as_of],
     )
     return build_id
 

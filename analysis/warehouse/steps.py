@@ -43,6 +43,7 @@ REFERENCE = (
 STEPS: tuple[Step, ...] = (
     Step("reference.*", "python", (), run=loaders.load_reference),
     Step("staging.sample_*", "python", (), run=loaders.load_sample),
+    Step("staging.inputs", "python", (), run=loaders.load_inputs),
     Step("staging.*", "python", (), run=loaders.ensure_empty_staging),
     Step("core.haversine_km", "scalar_macro"),
     _table("core.sites", ("staging.sample_sites",)),
