@@ -11,7 +11,7 @@ BUILD_INPUTS := $(wildcard datasets/sample/* datasets/reference/*) \
 	$(shell find analysis -name '*.py' -o -name '*.sql' -o -name '*.yml' -o -name '*.toml')
 REPORT_INPUTS := $(shell find analysis/reports -type f -not -name '*.pyc')
 
-.PHONY: report build test check format bench clean
+.PHONY: report build test check format bench docs clean
 
 report: $(REPORT)
 	@echo "warehouse: $(DB)"
@@ -45,6 +45,9 @@ check: $(TEST_INSTALLED)
 format: $(TEST_INSTALLED)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+docs: $(DB)
+	$(BIN)/python -m analysis.schema_docs $(DB) > docs/schema.md
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py

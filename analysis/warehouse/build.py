@@ -25,6 +25,7 @@ from . import meta
 from .loaders import BuildContext
 from .steps import STEPS, Step
 
+STORAGE_COMPATIBILITY = "v1.5.0"
 _PARAM = re.compile(r"\$([a-z_]+)")
 
 
@@ -97,7 +98,8 @@ def build(
     tmp = db_path.with_name(db_path.name + ".building")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    # Readable by DuckDB 1.5 clients too (the duckdb CLI, DBeaver, R): SQL users' tools lag the Python package.
+    con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
     try:
         meta.create(con)
         _keep_history(con, db_path)
