@@ -1,0 +1,1 @@
+"""Tracing metal from mine to buyer: origin attribution over the trade matrix and multi-tier propagation."""
