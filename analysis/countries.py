@@ -10,6 +10,7 @@ import country_converter as coco
 # Pseudo-origins: not countries, but places metal can come from in a declaration or a trade table.
 PSEUDO = {"_X": "Unknown origin", "_R": "Recycled or scrap", "WLD": "World"}
 RECYCLED_WORDS = {"recycled", "scrap", "recycled/scrap", "recycled or scrap"}
+_NOT_FOUND = "<not a country>"
 
 
 @cache
@@ -26,8 +27,10 @@ def to_iso3(name: str) -> str | None:
         return "_R"
     if text in PSEUDO:
         return text
-    code = _converter().convert(text, to="ISO3", not_found=None)
-    return code if isinstance(code, str) else None
+    # country_converter hands an unknown name back unchanged when not_found is None or '' ('Unknown' →
+    # 'Unknown'); a marker that is never a code tells the two apart.
+    code = _converter().convert(text, to="ISO3", not_found=_NOT_FOUND)
+    return code if isinstance(code, str) and code != _NOT_FOUND else None
 
 
 def names(iso3_codes: list[str]) -> dict[str, str]:

@@ -34,10 +34,16 @@ TINY_BUYER_ROWS = [
 
 
 def tiny_world(folder: Path) -> tuple[Path, Path]:
+    """The tiny world's sample folder and reference folder: the project's reference tables, with the ones
+    the golden tests compute by hand (weights, metal content, baselines) pinned by tests/fixtures/tiny."""
     sample = folder / "sample"
     shutil.copytree(HERE / "fixtures" / "tiny" / "sample", sample)
     write_cmrt(sample / "tiny_buyer.xlsx", "Tiny Buyer Ltd", TINY_BUYER_ROWS)
-    return sample, HERE / "fixtures" / "tiny" / "reference"
+    reference = folder / "reference"
+    shutil.copytree(ROOT / "datasets" / "reference", reference)
+    for pinned in (HERE / "fixtures" / "tiny" / "reference").glob("*.csv"):
+        shutil.copyfile(pinned, reference / pinned.name)
+    return sample, reference
 
 
 @pytest.fixture(scope="session")

@@ -26,9 +26,12 @@ def world(tmp_path):
 def _buyers(db):
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return dict(con.execute(
-            "select b.name, count(s.excel_row) from core.buyers b left join core.buyer_smelters s "
-            "using (buyer_id) group by all").fetchall())
+        return dict(
+            con.execute(
+                "select b.name, count(s.excel_row) from core.buyers b left join core.buyer_smelters s "
+                "using (buyer_id) group by all"
+            ).fetchall()
+        )
     finally:
         con.close()
 

@@ -11,7 +11,7 @@ from analysis.warehouse import meta
 from .conftest import HERE
 
 EVENTS = (HERE / "fixtures" / "tiny" / "sample" / "events.csv").read_text(encoding="utf-8")
-# A place name with characters whose bytes differ between encodings: é (Latin-1/cp1252: E9) and ’ (cp1252: 92).
+# A note with characters whose bytes differ between encodings: é (Latin-1/cp1252: E9), ’ (cp1252: 92).
 ACCENTED = EVENTS.replace("Clash at Alpha on the as-of day.", "Affrontements à Kalémie: l’armée.")
 
 

@@ -1,23 +1,30 @@
 """A supplier's RMI Conflict Minerals Reporting Template (.xlsx, revision 6.x): its Smelter List rows.
 
-The "Smelter List" sheet has its header on row 4 and data from row 5, columns A-Q in a fixed order.
-Columns are read by position: cached header labels may be in another language than English.
+The "Smelter List" sheet has its header on row 4 and data from row 5, columns A-Q in a fixed order. Columns
+are read by position: cached header labels may be in another language than English, or absent; the header
+row and the column order are checked by cmrt_layout (labels in any of the workbook's languages, then data).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
 import openpyxl
 
+from .. import countries
+from ..schema import table
+from ..sqlgen import quote_ident
 from ..warehouse.meta import FileStats
+from .cmrt_layout import Vocabulary, check_metal_column, header_row, normalise, vocabulary
 from .errors import InputError
 from .registry import Format
 
 SMELTER_SHEET = "Smelter List"
 DECLARATION_SHEET = "Declaration"
+TABLE = "staging.cmrt_smelter_list"
 FIRST_DATA_ROW = 5
 METALS = ("Gold", "Tantalum", "Tin", "Tungsten")
 
@@ -62,22 +69,9 @@ COLUMNS = {
     "P": "recycled",
     "Q": "comments",
 }
-STAGING_COLUMNS = (
-    "file",
-    "excel_row",
-    "company_name",
-    "metal",
-    "smelter_lookup",
-    "smelter_name",
-    "smelter_country",
-    "smelter_id",
-    "id_source",
-    "city",
-    "mine_names",
-    "mine_countries",
-    "recycled",
-    "comments",
-)
+# Mine countries are ';'-separated, or one per line; never split on ',' first: RMI's own country names carry
+# one ('CONGO, DEMOCRATIC REPUBLIC OF THE').
+MINE_COUNTRY_SEPARATORS = re.compile(r"[;\r\n]+")
 
 
 def _text(value) -> str | None:
@@ -87,15 +81,17 @@ def _text(value) -> str | None:
     return text or None
 
 
-def company_name(workbook: openpyxl.Workbook, path: Path) -> str:
-    """The declaring company: the value right of the 'Company Name' label, else cell D8 as in the template."""
+def company_name(workbook: openpyxl.Workbook, path: Path, vocab: Vocabulary | None = None) -> str:
+    """The declaring company: the value right of the 'Company Name' label (in any of the workbook's
+    languages), else cell D8 as in the template."""
     if DECLARATION_SHEET not in workbook.sheetnames:
         raise InputError(f"{path}: no '{DECLARATION_SHEET}' sheet; is this an RMI CMRT?")
+    labels = (vocab or Vocabulary()).company_labels
     sheet = workbook[DECLARATION_SHEET]
     for row in sheet.iter_rows(min_row=1, max_row=40, max_col=10):
         cells = [_text(c.value) for c in row]
         for i, text in enumerate(cells):
-            if text and text.lower().startswith("company name"):
+            if text and (normalise(text) in labels or text.lower().startswith("company name")):
                 value = next((v for v in cells[i + 1 :] if v), None)
                 if value:
                     return value
@@ -105,6 +101,50 @@ def company_name(workbook: openpyxl.Workbook, path: Path) -> str:
     return value
 
 
+def recycled_answer(text: str | None, vocab: Vocabulary) -> bool | None:
+    """Column P: Yes → True, No → False, blank, Unknown or anything else → None (the raw answer is kept)."""
+    return vocab.answers.get(normalise(text)) if text else None
+
+
+def split_mine_countries(text: str | None) -> tuple[list[str], list[str]]:
+    """(ISO3 codes, names not recognised) of a CMRT mine-country cell: ';' or line breaks separate countries;
+    a part that is no country but whose ','-separated pieces all are ('Rwanda, Uganda') is split on ','."""
+    found, unknown = [], []
+    for part in MINE_COUNTRY_SEPARATORS.split(text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        code = countries.to_iso3(part)
+        pieces = (
+            [countries.to_iso3(p) for p in part.split(",") if p.strip()] if not code and "," in part else []
+        )
+        if code:
+            found.append(code)
+        elif pieces and all(pieces):
+            found.extend(pieces)
+        else:
+            unknown.append(part)
+    return sorted(set(found)), unknown
+
+
+# Personal data of the smelter's contact person: not needed for the analysis, so never stored.
+NOT_KEPT = ("contact_name", "contact_email")
+
+
+def _reject(excel_row: int, column: str, reason: str, record: dict) -> dict:
+    raw = {k: v for k, v in record.items() if k not in NOT_KEPT}
+    return {"excel_row": excel_row, "column_name": column, "reason": reason, "raw": json.dumps(raw)}
+
+
+def _check(record: dict) -> tuple[str, str] | None:
+    """(column, reason) when a Smelter List row cannot be a declared smelter."""
+    if record["metal"] not in METALS:
+        return "metal", f"Metal (*) (column B): expected one of {', '.join(METALS)}, got {record['metal']!r}"
+    if not (record["smelter_id"] or record["id_input"] or record["smelter_name"] or record["smelter_lookup"]):
+        return "smelter_name", "no smelter identification (F or A), name (D) or look-up (C)"
+    return None
+
+
 def read_smelter_list(path: Path) -> tuple[list[dict], list[dict]]:
     """(rows, rejects) of the Smelter List; each reject has excel_row, column_name and reason."""
     try:
@@ -112,57 +152,64 @@ def read_smelter_list(path: Path) -> tuple[list[dict], list[dict]]:
     except Exception as exc:  # openpyxl raises many types for a file that is not an xlsx
         raise InputError(f"{path}: cannot be opened as an .xlsx workbook: {exc}") from exc
     try:
-        company = company_name(workbook, path)
+        vocab = vocabulary(workbook, HEADER_LABELS)
+        company = company_name(workbook, path, vocab)
         if SMELTER_SHEET not in workbook.sheetnames:
             raise InputError(f"{path}: no '{SMELTER_SHEET}' sheet; is this an RMI CMRT (revision 6.x)?")
         sheet = workbook[SMELTER_SHEET]
-        rows, rejects = [], []
+        head = list(
+            sheet.iter_rows(min_row=1, max_row=FIRST_DATA_ROW + 7, max_col=len(COLUMNS), values_only=True)
+        )
+        first = header_row(head, vocab, path)[0] + 1
+        records = []
         for excel_row, values in enumerate(
-            sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=len(COLUMNS), values_only=True), FIRST_DATA_ROW
+            sheet.iter_rows(min_row=first, max_col=len(COLUMNS), values_only=True), first
         ):
             record = {name: _text(v) for name, v in zip(COLUMNS.values(), values, strict=False)}
-            if not any(record.values()):
-                continue  # the template's empty rows are not data
-            reason = None
-            if record["metal"] not in METALS:
-                reason = (
-                    "metal",
-                    f"Metal (*) (column B): expected one of {', '.join(METALS)}, got {record['metal']!r}",
-                )
-            elif not (record["smelter_id"] or record["smelter_name"] or record["smelter_lookup"]):
-                reason = ("smelter_name", "no smelter identification (F), name (D) or look-up (C)")
-            if reason:
-                rejects.append(
-                    {
-                        "excel_row": excel_row,
-                        "column_name": reason[0],
-                        "reason": reason[1],
-                        "raw": json.dumps(record),
-                    }
-                )
-                continue
-            rows.append({"file": str(path), "excel_row": excel_row, "company_name": company, **record})
-        return rows, rejects
+            if any(record.values()):  # the template's empty rows are not data
+                records.append((excel_row, record))
     finally:
         workbook.close()
+    check_metal_column(records, METALS, path)
+    rows, rejects = [], []
+    for excel_row, record in records:
+        canonical = next((m for m in METALS if m.lower() == (record["metal"] or "").lower()), None)
+        record["metal"] = canonical or record["metal"]
+        problem = _check(record)
+        if problem:
+            rejects.append(_reject(excel_row, *problem, record))
+            continue
+        flag = recycled_answer(record["recycled"], vocab)
+        rows.append(
+            {
+                "file": str(path),
+                "excel_row": excel_row,
+                "company_name": company,
+                **record,
+                "recycled_flag": flag,
+            }
+        )
+    return rows, rejects
 
 
 def load_cmrt(con: duckdb.DuckDBPyConnection, path: Path, build_id: int) -> FileStats:
     rows, rejects = read_smelter_list(path)
-    cols = ", ".join(f"{c} {'INTEGER' if c == 'excel_row' else 'VARCHAR'}" for c in STAGING_COLUMNS)
-    con.execute(f"create table if not exists staging.cmrt_smelter_list ({cols}, _file VARCHAR, _line BIGINT)")
+    spec = table(TABLE)
+    names = [c.name for c in spec.columns]
+    cols = ", ".join(f"{quote_ident(c.name)} {c.type}" for c in spec.columns)
+    con.execute(f"create table if not exists {TABLE} ({cols}, _file VARCHAR, _line BIGINT)")
     if rows:
         con.executemany(
-            f"insert into staging.cmrt_smelter_list values ({', '.join('?' * (len(STAGING_COLUMNS) + 2))})",
-            [[r.get(c) for c in STAGING_COLUMNS] + [str(path), r["excel_row"]] for r in rows],
+            f"insert into {TABLE} values ({', '.join('?' * (len(names) + 2))})",
+            [[r.get(c) for c in names] + [str(path), r["excel_row"]] for r in rows],
         )
     if rejects:
         con.executemany(
-            "insert into meta.rejects values (?, ?, 'staging.cmrt_smelter_list', ?, ?, ?, ?)",
+            f"insert into meta.rejects values (?, ?, '{TABLE}', ?, ?, ?, ?)",
             [[build_id, str(path), r["excel_row"], r["column_name"], r["reason"], r["raw"]] for r in rejects],
         )
     n = len(rows) + len(rejects)
-    return FileStats(str(path), "rmi_cmrt", "staging.cmrt_smelter_list", n, len(rows), len(rejects))
+    return FileStats(str(path), "rmi_cmrt", TABLE, n, len(rows), len(rejects))
 
 
 def _detect(path: Path) -> bool:
@@ -178,7 +225,7 @@ def _detect(path: Path) -> bool:
 FORMAT = Format(
     name="rmi_cmrt",
     title="RMI Conflict Minerals Reporting Template (CMRT 6.x .xlsx) filled in by a supplier",
-    tables=("staging.cmrt_smelter_list",),
+    tables=(TABLE,),
     columns="sheets 'Declaration' (company name, D8) and 'Smelter List' (header row 4, columns A-Q)",
     detect=_detect,
     load=lambda con, path, build_id: [load_cmrt(con, path, build_id)],

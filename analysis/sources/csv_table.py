@@ -8,6 +8,7 @@ the header are not data and are not counted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -44,12 +45,21 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, spec: Table, allow_mis
     text = prepare(path)
     try:
         mapping = header_mapping(text.header, spec, path, allow_missing_optional)
+        read = (
+            "create or replace temp table _raw_csv as select * from read_csv($path, all_varchar = true, "
+            "header = true, delim = $delim, quote = '\"', normalize_names = false, null_padding = true, "
+            "parallel = $parallel)"
+        )
+        binds = {"path": str(text.path), "delim": text.delimiter, "parallel": True}
         try:
-            con.execute(
-                "create or replace temp table _raw_csv as select * from read_csv($path, all_varchar = true, "
-                "header = true, delim = $delim, quote = '\"', normalize_names = false, null_padding = true)",
-                {"path": str(text.path), "delim": text.delimiter},
-            )
+            try:
+                con.execute(read, binds)
+            except duckdb.Error as exc:
+                if "parallel=false" not in str(exc):
+                    raise
+                # DuckDB's parallel reader cannot pad short rows when quoted fields hold line breaks (UCDP
+                # GED's source_article, ACLED's notes): read such a file on one thread.
+                con.execute(read, {**binds, "parallel": False})
         except duckdb.Error as exc:
             raise InputError(f"{path}: cannot be read as a delimited file: {exc}") from exc
     finally:
@@ -77,6 +87,11 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, spec: Table, allow_mis
     )
 
 
+# Row checks a format adds to its declared ones: SQL expressions over the typed columns that give a reason
+# ('column: why') or NULL, built with the Binds they get so that values stay bound parameters.
+ExtraReasons = Callable[[Binds], list[str]]
+
+
 def load_csv(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -84,13 +99,34 @@ def load_csv(
     build_id: int,
     fmt: str,
     allow_missing_optional: bool = False,
+    extra_reasons: ExtraReasons | None = None,
 ) -> FileStats:
     """Append the valid rows of `path` to table `spec.name` (created on first use) and reject the rest."""
     _read_raw(con, path, spec, allow_missing_optional)
+    con.execute("drop table _raw_csv")
+    return load_raw_rows(con, "_raw_rows", path, spec, build_id, fmt, extra_reasons)
+
+
+def load_raw_rows(
+    con: duckdb.DuckDBPyConnection,
+    raw_table: str,
+    path: Path,
+    spec: Table,
+    build_id: int,
+    fmt: str,
+    extra_reasons: ExtraReasons | None = None,
+) -> FileStats:
+    """Validate the all-VARCHAR rows of temp table `raw_table` (the spec's columns and `_line`), append the
+    valid ones to `spec.name` and reject the rest into meta.rejects; `raw_table` is dropped afterwards."""
     binds = Binds()
-    con.execute(
-        f"create or replace temp table _checked as {validate_sql(spec, '_raw_rows', binds)}", binds.values
-    )
+    checked = validate_sql(spec, raw_table, binds)
+    if extra_reasons is not None:
+        extra = ", ".join(extra_reasons(binds)) or "null"
+        checked = (
+            "select * replace (list_concat(_reasons, "
+            f"list_filter([{extra}]::VARCHAR[], lambda r: r is not null)) as _reasons) from ({checked})"
+        )
+    con.execute(f"create or replace temp table _checked as {checked}", binds.values)
     cols = ", ".join(quote_ident(c.name) for c in spec.columns)
     con.execute(
         f"create table if not exists {spec.name} as "
@@ -109,6 +145,6 @@ def load_csv(
     read, rejected = con.execute(
         "select count(*), count(*) filter (where len(_reasons) > 0) from _checked"
     ).fetchone()
-    for tmp in ("_raw_csv", "_raw_rows", "_checked"):
+    for tmp in (raw_table, "_checked"):
         con.execute(f"drop table {tmp}")
     return FileStats(str(path), fmt, spec.name, read, read - rejected, rejected)

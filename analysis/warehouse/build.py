@@ -98,7 +98,7 @@ def build(
     tmp = db_path.with_name(db_path.name + ".building")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    # Readable by DuckDB 1.5 clients too (the duckdb CLI, DBeaver, R): SQL users' tools lag the Python package.
+    # Readable by DuckDB 1.5 clients too (duckdb CLI, DBeaver, R): SQL users' tools lag the Python package.
     con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
     try:
         meta.create(con)

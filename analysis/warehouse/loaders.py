@@ -13,7 +13,7 @@ from .. import countries
 from ..matching import resolve_smelters
 from ..schema import tables
 from ..sources import registry
-from ..sources.cmrt import load_cmrt
+from ..sources.cmrt import load_cmrt, split_mine_countries
 from ..sources.csv_table import load_csv
 from ..sources.errors import InputError
 from . import meta
@@ -115,55 +115,65 @@ def core_countries(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
     con.unregister("_countries")
 
 
-def _split_countries(text: str | None) -> tuple[list[str], list[str]]:
-    """CMRT mine countries are ';'-separated (a single name may contain a comma: 'CONGO, DEMOCRATIC ...')."""
-    found, unknown = [], []
-    for part in (text or "").split(";"):
-        if part.strip():
-            code = countries.to_iso3(part)
-            (found if code else unknown).append(code or part.strip())
-    return sorted(set(found)), unknown
-
-
 def core_buyer_smelters(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
-    """core.buyer_smelters: each declared smelter of each buyer, resolved to an RMI id where possible."""
+    """core.buyer_smelters: each declared smelter of each buyer, resolved to an RMI id where possible
+    (analysis/matching.py: by id, else by name and alias; weak matches kept for review, not used)."""
     declared = con.sql(
         "select b.buyer_id, s.* from staging.cmrt_smelter_list as s "
         "join core.buyers as b on b.name = s.company_name and b.declaration_file = s.file"
     ).df()
-    smelters = con.sql("select cid, name, metal, country_iso3, rmap_status from core.smelters").df()
-    resolved = resolve_smelters(declared, smelters)
-    mines = [_split_countries(t) for t in resolved["mine_countries"]]
-    resolved["mine_country_codes"] = [m[0] for m in mines]
+    smelters = con.sql("select cid, name, metal from core.smelters").df()
+    aliases = con.sql("select metal, alias, cid from core.smelter_aliases").df()
+    resolved = resolve_smelters(declared, smelters, aliases)
+    mines = [split_mine_countries(t) for t in resolved["mine_countries"]]
+    resolved["mine_country_codes"] = pd.Series([m[0] for m in mines], index=resolved.index, dtype=object)
     resolved["unmatched_mine_countries"] = ["; ".join(m[1]) or None for m in mines]
     resolved["declared_country_iso3"] = [
-        countries.to_iso3(c) if c else None for c in resolved["smelter_country"]
+        countries.to_iso3(c) if isinstance(c, str) and c.strip() else None
+        for c in resolved["smelter_country"]
     ]
-    resolved["is_recycled"] = (
-        resolved["recycled"].fillna("").str.strip().str.lower().isin(["yes", "y", "true"])
-    )
     con.register("_resolved", resolved)
     con.execute(
         """
         create or replace table core.buyer_smelters as
+        with r as (
+          -- typed here: an empty frame (no CMRT loaded) carries no types of its own
+          select
+            buyer_id::VARCHAR as buyer_id, excel_row::INTEGER as excel_row, metal::VARCHAR as metal,
+            smelter_name::VARCHAR as smelter_name, smelter_lookup::VARCHAR as smelter_lookup,
+            smelter_id::VARCHAR as smelter_id, id_input::VARCHAR as id_input, id_flag::VARCHAR as id_flag,
+            declared_country_iso3::VARCHAR as declared_country_iso3, cid::VARCHAR as cid,
+            match_method::VARCHAR as match_method, match_score::DOUBLE as match_score,
+            match_candidate::VARCHAR as match_candidate, match_alias::VARCHAR as match_alias,
+            mine_names::VARCHAR as mine_names, mine_country_codes::VARCHAR[] as mine_country_codes,
+            unmatched_mine_countries::VARCHAR as unmatched_mine_countries,
+            recycled_flag::BOOLEAN as recycled_flag, comments::VARCHAR as comments, file::VARCHAR as file
+          from _resolved
+        )
         select
           r.buyer_id, r.excel_row, r.metal,
           case r.metal when 'Tin' then 'Sn' when 'Tantalum' then 'Ta' when 'Tungsten' then 'W'
             when 'Gold' then 'Au' end as metal_symbol,
           coalesce(r.smelter_name, r.smelter_lookup) as declared_name,
-          r.smelter_id::VARCHAR as declared_cid,
-          r.declared_country_iso3::VARCHAR as declared_country_iso3,
-          r.cid::VARCHAR as cid,
+          coalesce(r.smelter_id, r.id_input) as declared_cid,
+          r.id_flag,
+          r.declared_country_iso3,
+          r.cid,
           s.name as smelter_name,
           coalesce(s.country_iso3, r.declared_country_iso3) as smelter_country_iso3,
           coalesce(s.rmap_status, 'Unknown') as rmap_status,
           r.match_method,
-          r.match_score::DOUBLE as match_score,
-          r.match_candidate::VARCHAR as match_candidate, r.mine_names::VARCHAR as mine_names,
-          r.mine_country_codes::VARCHAR[] as mine_countries,
-          r.unmatched_mine_countries::VARCHAR as unmatched_mine_countries, r.is_recycled as recycled,
-          r.comments::VARCHAR as comments, r.file as declaration_file
-        from _resolved as r
+          r.match_score,
+          r.match_candidate,
+          r.match_alias,
+          r.mine_names,
+          coalesce(r.mine_country_codes, []::VARCHAR[]) as mine_countries,
+          r.unmatched_mine_countries,
+          -- Only a declared Yes makes the feed recycled: an unanswered question is not a claim.
+          coalesce(r.recycled_flag, false) as recycled,
+          r.recycled_flag as recycled_declared,
+          r.comments, r.file as declaration_file
+        from r
         left join core.smelters as s on s.cid = r.cid
         order by r.buyer_id, r.excel_row
         """

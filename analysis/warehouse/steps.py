@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import loaders
+from . import duplicates, loaders, site_steps
 
 
 @dataclass(frozen=True)
@@ -46,15 +46,74 @@ STEPS: tuple[Step, ...] = (
     Step("staging.inputs", "python", (), run=loaders.load_inputs),
     Step("staging.*", "python", (), run=loaders.ensure_empty_staging),
     Step("core.haversine_km", "scalar_macro"),
-    _table("core.sites", ("staging.sample_sites",)),
+    _table("core.site_visits", ("staging.ipis_visits", "staging.ipis_datacamp", "reference.ipis_terms")),
+    Step(
+        "core.site_matches",
+        "python",
+        ("staging.sample_sites", "core.site_visits", "meta.params"),
+        run=site_steps.core_site_matches,
+    ),
+    Step(
+        "core.site_zones",
+        "python",
+        ("staging.sample_sites", "core.site_visits", "staging.ipis_armed_group_zones"),
+        run=site_steps.core_site_zones,
+    ),
+    _table(
+        "core.sites", ("staging.sample_sites", "core.site_visits", "core.site_matches", "core.site_zones")
+    ),
+    _table(
+        "core.site_interference",
+        ("core.site_visits", "core.site_matches", "reference.armed_interference_annex_ii"),
+    ),
     _table("core.hubs", ("staging.sample_hubs",)),
     _table("core.places", ("core.sites", "core.hubs")),
     _table("core.routes", ("staging.sample_routes",)),
     _table("core.hub_links", ("staging.sample_hub_links",)),
-    _table("core.events", ("staging.sample_events",)),
-    _table("core.production", ("staging.sample_production",)),
-    _table("core.trade_flows", ("staging.sample_trade_flows", "reference.metal_content")),
-    _table("core.smelters", ("staging.sample_smelters",)),
+    _table(
+        "core.event_records",
+        (
+            "staging.sample_events",
+            "staging.acled_events",
+            "staging.ucdp_ged_events",
+            "reference.acled_legacy_event_types",
+            "reference.ucdp_violence_types",
+        ),
+    ),
+    Step(
+        "core.event_duplicates",
+        "python",
+        (
+            "core.event_records",
+            "reference.event_source_priority",
+            "reference.event_type_families",
+            "meta.params",
+            "core.haversine_km",
+        ),
+        run=duplicates.core_event_duplicates,
+    ),
+    _table("core.events", ("core.event_records", "core.event_duplicates")),
+    _table("core.production", ("staging.sample_production", "staging.usgs_production")),
+    _table(
+        "core.trade_flows",
+        (
+            "staging.sample_trade_flows",
+            "staging.comtrade_flows",
+            "staging.baci_flows",
+            "staging.baci_country_codes",
+            "reference.metal_content",
+        ),
+    ),
+    _table(
+        "core.smelters",
+        (
+            "staging.sample_smelters",
+            "staging.rmi_smelter_lookup",
+            "staging.rmi_rmap_facilities",
+            "reference.rmap_status_map",
+        ),
+    ),
+    _table("core.smelter_aliases", ("staging.rmi_smelter_lookup", "core.smelters")),
     _table("core.buyers", ("staging.cmrt_smelter_list",)),
     Step(
         "core.countries",
@@ -73,7 +132,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "core.buyer_smelters",
         "python",
-        ("staging.cmrt_smelter_list", "core.buyers", "core.smelters"),
+        ("staging.cmrt_smelter_list", "core.buyers", "core.smelters", "core.smelter_aliases"),
         run=loaders.core_buyer_smelters,
     ),
     _table("core.event_links", ("core.events", "core.places", "core.haversine_km")),
@@ -141,4 +200,85 @@ STEPS: tuple[Step, ...] = (
     _table("marts.buyer_origin_mix", ("marts.buyer_origin_mix_at",)),
     _table("marts.buyer_exposure", ("marts.buyer_exposure_at",)),
     _table("marts.buyer_smelter_exposure", ("marts.buyer_smelter_origins_at", "core.buyer_smelters")),
+    # The buyer, region and place reports and the alerts (docs/reports.md).
+    _table("marts.site_hub_paths", ("core.routes", "core.hub_links")),
+    _macro(
+        "marts.buyer_site_flows_at",
+        ("buyer", "as_of_date"),
+        (
+            "core.buyers",
+            "marts.buyer_smelter_origins_at",
+            "marts.origin_risk_at",
+            "reference.metal_content",
+            "core.sites",
+            "marts.site_hub_paths",
+            "core.routes",
+            "core.countries",
+            "core.hubs",
+        ),
+    ),
+    _macro("marts.buyer_flow_links_at", ("buyer", "as_of_date"), ("marts.buyer_site_flows_at",)),
+    _macro(
+        "marts.buyer_place_contributions_at",
+        ("buyer", "as_of_date"),
+        ("marts.buyer_site_flows_at", "marts.place_risk_at", "core.routes", "marts.site_hub_paths"),
+    ),
+    _macro(
+        "marts.buyer_event_contributions_at",
+        ("buyer", "as_of_date"),
+        (
+            "marts.buyer_place_contributions_at",
+            "marts.place_risk_at",
+            "marts.place_risk_contributions_at",
+            "core.events",
+        ),
+    ),
+    _macro(
+        "marts.place_events_at",
+        ("place", "as_of_date"),
+        ("meta.params", "core.event_links", "core.events", "marts.place_risk_contributions_at"),
+    ),
+    _macro(
+        "marts.alerts_at",
+        ("since_date", "as_of_date"),
+        (
+            "meta.params",
+            "marts.place_risk_at",
+            "core.events",
+            "core.event_links",
+            "core.places",
+            "marts.buyer_exposure_at",
+        ),
+    ),
+    _table("marts.place_risk_history", ("meta.params", "marts.place_risk_at")),
+    _table(
+        "marts.place_control_events",
+        ("meta.params", "reference.event_type_weights", "core.events", "core.event_links", "core.places"),
+    ),
+    _table("marts.place_routes", ("core.routes", "core.hub_links", "core.places")),
+    _table("marts.region_members", ("reference.regions", "core.sites", "core.hubs", "core.events")),
+    _table(
+        "marts.region_hotspots",
+        (
+            "meta.params",
+            "marts.region_members",
+            "core.events",
+            "reference.event_type_weights",
+            "reference.geo_precision_weights",
+            "reference.source_weights",
+            "marts.place_risk",
+        ),
+    ),
+    _table(
+        "marts.buyer_smelter_followup",
+        (
+            "meta.params",
+            "core.buyer_smelters",
+            "marts.buyer_smelter_origins_at",
+            "reference.country_baseline_risk",
+            "core.sites",
+            "marts.place_risk",
+            "core.haversine_km",
+        ),
+    ),
 )

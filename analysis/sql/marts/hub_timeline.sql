@@ -12,7 +12,7 @@ links as (
 ),
 
 events as (
-  select * from core.events
+  select * from core.events where duplicate_of is null  -- an incident in several sources counts once
 ),
 
 final as (

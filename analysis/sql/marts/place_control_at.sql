@@ -15,6 +15,7 @@ control_events as (
   from core.events as e
   join type_weights as t on t.event_type = e.event_type and t.sub_event_type = e.sub_event_type
   where e.event_date <= as_of_date::DATE
+    and e.duplicate_of is null  -- an incident in several sources counts once
 ),
 
 nearby as (

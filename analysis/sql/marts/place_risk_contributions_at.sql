@@ -15,7 +15,8 @@ links as (
 ),
 
 events as (
-  select * from core.events where event_date <= as_of_date::DATE
+  select * from core.events
+  where event_date <= as_of_date::DATE and duplicate_of is null  -- one incident in several sources: once
 ),
 
 type_weights as (

@@ -4,7 +4,7 @@ with params as (
 ),
 
 events as (
-  select * from core.events
+  select * from core.events where duplicate_of is null  -- an incident in several sources is listed once
 ),
 
 nearest as (

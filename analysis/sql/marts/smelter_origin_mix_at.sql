@@ -1,7 +1,8 @@
 -- Table macro smelter_origin_mix_at(as_of_date): where a smelter's ore comes from, by trade statistics.
 -- The smelter country's ore supply in contained metal = its reported ore imports by partner (or, where it
 -- reports none, its partners' reported exports to it) + its own mine production, for the latest year
--- before the as-of year (published statistics lag). No data at all: 100 % unknown origin ('_X').
+-- before the as-of year (published statistics lag), from one source per importer: Comtrade > BACI > the
+-- sample's estimates. No data at all: 100 % unknown origin ('_X').
 with smelters as (
   select * from core.smelters
 ),
@@ -11,7 +12,20 @@ ore_codes as (
 ),
 
 ore_flows as (
-  select f.* from core.trade_flows as f join ore_codes as o on o.code = f.hs_code
+  select f.*, case when f.flow = 'M' then f.reporter_iso3 else f.partner_iso3 end as importer_iso3,
+    case f.source when 'comtrade' then 1 when 'baci' then 2 else 3 end as source_rank
+  from core.trade_flows as f join ore_codes as o on o.code = f.hs_code
+  where f.flow in ('M', 'X')
+),
+
+best_source as (
+  -- Sources overlap (Comtrade reported records, BACI, the sample's estimates): per importer, metal and
+  -- year only the best source that describes the importer's supply is used, so no flow counts twice.
+  select importer_iso3, metal, year, min(source_rank) as source_rank from ore_flows group by all
+),
+
+chosen_flows as (
+  select f.* from ore_flows as f join best_source as b using (importer_iso3, metal, year, source_rank)
 ),
 
 trade_year as (
@@ -28,8 +42,8 @@ production_year as (
 
 reported_imports as (
   select f.reporter_iso3 as importer, f.partner_iso3 as origin, f.metal, sum(f.metal_t) as tonnes,
-    'reported imports' as evidence
-  from ore_flows as f
+    'reported imports (' || f.source || ')' as evidence
+  from chosen_flows as f
   join trade_year as y on y.metal = f.metal and y.year = f.year
   where f.flow = 'M'
   group by all
@@ -37,8 +51,9 @@ reported_imports as (
 
 mirror_imports as (
   select f.partner_iso3 as importer, f.reporter_iso3 as origin, f.metal, sum(f.metal_t) as tonnes,
-    'partner-reported exports' as evidence
-  from ore_flows as f
+    case f.source when 'baci' then 'BACI flows' else 'partner-reported exports (' || f.source || ')' end
+      as evidence
+  from chosen_flows as f
   join trade_year as y on y.metal = f.metal and y.year = f.year
   where f.flow = 'X'
     and not exists (

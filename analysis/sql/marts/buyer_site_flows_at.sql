@@ -1,0 +1,105 @@
+-- Table macro buyer_site_flows_at(buyer, as_of_date): a buyer's contained metal split down to the paths it
+-- may have taken: declared smelter ← country of origin ← mine site ← first hub → hub where the chain ends.
+-- share = the fraction of the buyer's metal on the row (per metal, and 'All' over all declared smelters; each
+-- smelter counts equally as a CMRT states no volumes). A country of origin with scored sites of the metal is
+-- split over its sites by output (as origin_risk_at weighs them) and each site over its routes
+-- (site_hub_paths); a site without routes keeps its share with no hub. Other origins have no site.
+-- `buyer` matches a buyer id or name (case-insensitive), or null for all buyers.
+with buyers as (
+  select * from core.buyers
+  where buyer is null or lower(buyer) in (lower(buyer_id), lower(name))
+),
+
+smelter_origins as (
+  select o.*, b.name as buyer_name
+  from marts.buyer_smelter_origins_at(as_of_date) as o
+  join buyers as b on b.buyer_id = o.buyer_id
+),
+
+origin_risk as (
+  select * from marts.origin_risk_at(as_of_date)
+),
+
+declared as (
+  select distinct buyer_id, excel_row, metal from smelter_origins
+),
+
+weights as (
+  select buyer_id, excel_row, metal, 1.0 / count(*) over (partition by buyer_id, metal) as weight
+  from declared
+  union all
+  select buyer_id, excel_row, 'All', 1.0 / count(*) over (partition by buyer_id) from declared
+),
+
+minerals as (
+  select code as mineral, metal from reference.metal_content where code_type = 'mineral'
+),
+
+site_metals as (
+  select s.site_id, s.country_iso3, m.metal, s.output_t_per_year
+  from (select site_id, country_iso3, output_t_per_year, unnest(minerals) as mineral from core.sites) as s
+  join minerals as m on m.mineral = s.mineral
+),
+
+site_weights as (
+  -- The weights of origin_risk_at: reported output, else the country's median, else equal.
+  select site_id, country_iso3, metal, weight / sum(weight) over (partition by country_iso3, metal) as weight
+  from (
+    select site_id, country_iso3, metal,
+      coalesce(output_t_per_year, median(output_t_per_year) over (partition by country_iso3, metal), 1) as weight
+    from site_metals
+  )
+),
+
+paths as (
+  select * from marts.site_hub_paths where exit_share > 0
+),
+
+unrouted as (
+  select s.site_id, greatest(1 - coalesce(sum(r.share), 0), 0) as share
+  from core.sites as s
+  left join core.routes as r on r.site_id = s.site_id
+  group by s.site_id
+  having greatest(1 - coalesce(sum(r.share), 0), 0) > 0
+),
+
+site_paths as (
+  select site_id, first_hub_id, hub_id as exit_hub_id, exit_share as share from paths
+  union all
+  select site_id, null, null, share from unrouted
+),
+
+origins as (
+  select
+    o.buyer_id, o.buyer_name, w.metal, o.excel_row, coalesce(o.cid, 'row ' || o.excel_row) as smelter_id,
+    o.smelter_name, o.rmap_status, o.metal_symbol, o.origin_iso3, o.origin_risk, r.method as origin_method,
+    w.weight * o.share as share
+  from smelter_origins as o
+  join weights as w on w.buyer_id = o.buyer_id and w.excel_row = o.excel_row
+    and w.metal in (o.metal, 'All')
+  left join origin_risk as r on r.country_iso3 = o.origin_iso3 and r.metal = o.metal_symbol
+),
+
+split as (
+  select o.* exclude (share), sw.site_id, sp.first_hub_id, sp.exit_hub_id,
+    o.share * coalesce(sw.weight, 1) * coalesce(sp.share, 1) as share
+  from origins as o
+  left join site_weights as sw
+    on o.origin_method = 'sites' and sw.country_iso3 = o.origin_iso3 and sw.metal = o.metal_symbol
+  left join site_paths as sp on sp.site_id = sw.site_id
+),
+
+final as (
+  select
+    as_of_date::DATE as as_of, s.buyer_id, s.buyer_name, s.metal, s.excel_row, s.smelter_id, s.smelter_name,
+    s.rmap_status, s.origin_iso3, coalesce(c.name, s.origin_iso3) as origin_name, s.origin_risk,
+    s.origin_method, s.site_id, s.first_hub_id, fh.name as first_hub_name, s.exit_hub_id,
+    xh.name as exit_hub_name, xh.country_iso3 as exit_country_iso3, s.share
+  from split as s
+  left join core.countries as c on c.iso3 = s.origin_iso3
+  left join core.hubs as fh on fh.hub_id = s.first_hub_id
+  left join core.hubs as xh on xh.hub_id = s.exit_hub_id
+  where s.share > 0
+)
+
+select * from final
