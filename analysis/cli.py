@@ -23,14 +23,15 @@ examples:
   minrisk report                                write reports/risk-report.html
   minrisk report --as-of 2024-01-01 --out reports/jan-2024.html
   minrisk report --buyer "Example Electronics"  the buyer section for a named buyer
+  minrisk report buyer                          a buyer's exposure report (also: region, place --place NAME)
   minrisk sources                               the input formats minrisk reads, with the columns each needs
   minrisk ingest acled_export.csv ged.csv       add your own files (format detected from the headers)
   minrisk build --no-sample --with acled.csv    a warehouse of your files only
   minrisk rejects                               rows that were not loaded, with file, line and reason
 
 exit codes:
-  0 success · 1 unexpected error · 2 bad command-line usage · 3 bad input file or config
-  4 warehouse missing (run `minrisk build` first)
+  0 success · 1 unexpected error, or `report --png` without a browser · 2 bad command-line usage
+  3 bad input file or config · 4 warehouse missing (run `minrisk build` first)
 """
 
 console = Console(stderr=True, soft_wrap=True)  # never wrap: errors must stay greppable
@@ -95,18 +96,35 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser(
         "report",
-        help="write the self-contained HTML risk report",
-        description="Write the overview risk report as one offline HTML file.",
+        help="write a self-contained HTML report: overview, buyer, region or place",
+        description="Write one offline HTML report (docs/reports.md): the overview (default), a buyer's "
+        "exposure, a region's situation, or a site or hub dossier.",
+        epilog='examples:\n  minrisk report\n  minrisk report buyer --buyer "Example Electronics"\n'
+        '  minrisk report region --region "Eastern DRC" --as-of 2025-03-01\n'
+        "  minrisk report place --place Rubaya --png\n\n"
+        "--png needs Chrome or Chromium (kaleido); without one the HTML is written and the command exits 1.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    r.add_argument(
+        "kind",
+        nargs="?",
+        default="overview",
+        choices=("overview", "buyer", "region", "place"),
+        help="which report (default: overview)",
     )
     _common(r)
     r.add_argument("--buyer", metavar="NAME", help="buyer id or name (default: the first buyer)")
     r.add_argument(
+        "--region", metavar="NAME", help="region name (default: Eastern DRC; datasets/reference/regions.csv)"
+    )
+    r.add_argument("--place", metavar="NAME", help="site or hub, name or id (required for `report place`)")
+    r.add_argument(
         "--out",
         type=Path,
-        default=DEFAULT_REPORT,
         metavar="PATH",
-        help=f"output file (default: {DEFAULT_REPORT})",
+        help=f"output file (default: {DEFAULT_REPORT} for the overview, else reports/<kind>-<name>.html)",
     )
+    r.add_argument("--png", action="store_true", help="also write each figure as PNG beside the HTML")
     r.set_defaults(func=cmd_report)
 
     i = sub.add_parser(
@@ -163,14 +181,23 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .reports.overview import build_overview
+    from .reports.export import ExportError, export_png
+    from .reports.pages import build_page, write_page
     from .warehouse.as_of import marts_as_of
 
+    if args.kind == "place" and not args.place:
+        raise ValueError("`minrisk report place` needs --place NAME (a site or hub, name or id)")
     with marts_as_of(args.db, args.as_of) as con:
-        html = build_overview(con, as_of=args.as_of, buyer=args.buyer)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(html, encoding="utf-8")
-    print(f"report: {args.out}")
+        page = build_page(con, args.kind, args.as_of, args.buyer, args.region, args.place)
+    out = write_page(page, args.out)
+    print(f"report: {out}")
+    if args.png:
+        try:
+            for path in export_png(page.figures, out.parent, out.stem):
+                print(f"figure: {path}")
+        except ExportError as exc:
+            console.print(f"[red]error:[/red] {exc} (the HTML report was written)", highlight=False)
+            return EXIT_ERROR
     return EXIT_OK
 
 

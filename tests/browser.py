@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ _MEASURE_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).
   const geos = Array.from(div.querySelectorAll('g.geo')).map(geo => ({
     countries: layer(geo, 'countries'), land: layer(geo, 'land'), coastlines: layer(geo, 'coastlines'),
     points: geo.querySelectorAll('g.trace.scattergeo path.point').length,
+    cells: geo.querySelectorAll('path.choroplethlocation').length,
   }));
   return {
     id: div.id,
@@ -46,6 +48,9 @@ _MEASURE_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).
     svg_children: svg ? svg.querySelectorAll('*').length : 0,
     points: div.querySelectorAll('path.point').length,
     bars: div.querySelectorAll('g.trace.bars path').length,
+    lines: div.querySelectorAll('g.trace.scatter path.js-line').length,
+    sankey_nodes: div.querySelectorAll('g.sankey-node').length,
+    sankey_links: div.querySelectorAll('path.sankey-link').length,
     geos: geos,
   };
 })"""
@@ -86,8 +91,15 @@ def check_page(
     *,
     timeout_ms: int = 60_000,
     screenshot_dir: Path = SCREENSHOT_DIR,
+    probe: Callable[[Any], Any] | None = None,
+    top_screenshot: Path | None = None,
+    top_height: int = 900,
 ) -> dict[str, Any]:
-    """Load `html_path` via file:// and return what happened; see the module docstring."""
+    """Load `html_path` via file:// and return what happened; see the module docstring.
+
+    `probe(page)` runs on the loaded Playwright page after the figures are drawn (clicks, reads); its result
+    is returned as "probe". `top_screenshot` also saves the page's top 1280 × `top_height` px there (docs).
+    """
     from playwright.sync_api import sync_playwright
 
     chromium = require_browser()
@@ -121,7 +133,11 @@ def check_page(
             if not ready:
                 page.wait_for_timeout(1500)
             figures = page.evaluate(_MEASURE_JS)
+            probed = probe(page) if probe else None
             xss = page.evaluate("() => typeof window.__xss === 'undefined' ? null : String(window.__xss)")
+            if top_screenshot is not None:
+                clip = {"x": 0, "y": 0, "width": 1280, "height": top_height}
+                page.screenshot(path=str(top_screenshot), full_page=True, clip=clip)
             page.screenshot(path=str(shot), full_page=True)
         finally:
             context.close()
@@ -136,6 +152,7 @@ def check_page(
         "n_figures": len(figures),
         "n_drawn": sum(f["main_svg"] and f["svg_children"] > 0 for f in figures),
         "xss": xss,
+        "probe": probed,
         "plots_ready_hook": bool(ready),
         "screenshot": shot,
     }

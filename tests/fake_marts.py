@@ -1,4 +1,5 @@
-"""A tiny fake warehouse holding exactly the `meta` and `marts` tables the reports read.
+"""A tiny fake warehouse holding exactly the `meta` and `marts` tables the overview reads, and
+`hostile_sample()`: a copy of a real built warehouse with hostile strings injected, for the other reports.
 
 `make_fake_marts(con)` fills an open DuckDB connection; it is deterministic. Some strings are hostile on
 purpose (a script in an event note, an <img onerror> place name, a javascript: buyer name, an <svg onload>
@@ -13,7 +14,9 @@ import io
 import json
 import math
 import random
+import shutil
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -348,3 +351,76 @@ def make_fake_marts(con: duckdb.DuckDBPyConnection, as_of: date = AS_OF, synthet
             ]
     _insert(con, "marts.buyer_exposure", exposure)
     _insert(con, "marts.buyer_origin_mix", mix)
+
+
+# --- A copy of a real built warehouse (the bundled sample) with hostile strings where data text shows. ----
+XSS_HUB = '<img src=x onerror="window.__xss=4">Hub'
+XSS_SMELTER = '<iframe src="javascript:window.__xss=5"></iframe>Smelter'
+XSS_REGION = "<script>window.__xss=6</script>Kivus"
+
+
+def hostile_sample(source: str | Path, target: str | Path) -> dict[str, str]:
+    """Copy the warehouse at `source` to `target`, put hostile text into core and reference rows the reports
+    show (an event's notes and actor, a site, a hub, the buyer, a smelter, a region), and recompute the marts.
+
+    Returns the ids touched: site_id (the riskiest site, named XSS_PLACE, held by XSS_ACTOR), event_id (its
+    control event: notes XSS_NOTE), hub_id (the hub most of the first buyer's metal passes, XSS_HUB),
+    buyer_id (named XSS_BUYER) and region (XSS_REGION, a copy of the Kivus rows).
+    """
+    from analysis.warehouse.as_of import build_as_of
+    from analysis.warehouse.build import run_mart_tables
+
+    shutil.copyfile(source, target)
+    con = duckdb.connect(str(target))
+    try:
+        as_of = build_as_of(con)
+        site_id, event_id = con.execute(
+            "select place_id, control_event_id from marts.place_risk "
+            "where place_kind = 'site' and control_event_id is not null order by score desc, place_id limit 1"
+        ).fetchall()[0]
+        buyer_id = con.execute("select min(buyer_id) from core.buyers").fetchall()[0][0]
+        hub_id = con.execute(
+            "select place_id from marts.buyer_place_contributions_at(?, ?) "
+            "where place_kind = 'hub' and metal = 'All' order by metal_share desc, place_id limit 1",
+            [buyer_id, as_of],
+        ).fetchall()[0][0]
+        excel_row = con.execute(
+            "select min(excel_row) from core.buyer_smelters where buyer_id = ?", [buyer_id]
+        ).fetchall()[0][0]
+        statements = [
+            (
+                "update core.events set notes = ?, actor1 = ? where event_id = ?",
+                [XSS_NOTE, XSS_ACTOR, event_id],
+            ),
+            ("update core.sites set name = ? where site_id = ?", [XSS_PLACE, site_id]),
+            ("update core.hubs set name = ? where hub_id = ?", [XSS_HUB, hub_id]),
+            (
+                "update core.places set name = case place_id when ? then ? else ? end "
+                "where place_id in (?, ?)",
+                [site_id, XSS_PLACE, XSS_HUB, site_id, hub_id],
+            ),
+            ("update core.buyers set name = ? where buyer_id = ?", [XSS_BUYER, buyer_id]),
+            (
+                "update core.buyer_smelters set smelter_name = ?, declared_name = ? "
+                "where buyer_id = ? and excel_row = ?",
+                [XSS_SMELTER, XSS_SMELTER, buyer_id, excel_row],
+            ),
+            (
+                "insert into reference.regions select * replace (? as region) from reference.regions "
+                "where region = 'Kivus'",
+                [XSS_REGION],
+            ),
+        ]
+        for sql, params in statements:
+            con.execute(sql, params)
+        run_mart_tables(con, as_of)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return {
+        "site_id": site_id,
+        "event_id": event_id,
+        "hub_id": hub_id,
+        "buyer_id": buyer_id,
+        "region": XSS_REGION,
+    }

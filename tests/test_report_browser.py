@@ -1,4 +1,4 @@
-"""The overview report in a real headless Chromium: offline, drawn, and with no data-injected script run."""
+"""Every report kind in headless Chromium: offline, drawn, sortable, and no data-injected script runs."""
 
 from __future__ import annotations
 
@@ -80,3 +80,87 @@ def test_world_scope_uses_vendored_world_map(tmp_path: Path) -> None:
     _assert_offline_and_clean(result)
     (geo,) = result["figures"][0]["geos"]
     assert geo["countries"] > 0 and geo["land"] > 0 and geo["points"] == 2
+
+
+# --- Every report kind, built from a real warehouse (the bundled sample) with hostile text injected. -------
+SMELTER_TABLE = 'section[id$="exposure-by-smelter"] table'
+
+
+def _sort_probe(page: Any) -> dict[str, list[float]]:
+    """Click the smelter table's exposure heading twice; read the column after each click."""
+    read = f"""() => Array.from(document.querySelectorAll('{SMELTER_TABLE} tbody tr'))
+        .map(r => parseFloat(r.cells[6].getAttribute('data-v')))"""
+    heading = page.locator(f"{SMELTER_TABLE} th", has_text="Exposure (0–100)")
+    heading.click()
+    ascending = page.evaluate(read)
+    heading.click()
+    return {"ascending": ascending, "descending": page.evaluate(read)}
+
+
+@pytest.fixture(scope="module")
+def kinds(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    from analysis.reports.pages import build_page, write_page
+    from tests.fake_marts import hostile_sample
+
+    require_browser()
+    tmp = tmp_path_factory.mktemp("kinds")
+    ids = hostile_sample(sample_db, tmp / "hostile.duckdb")
+    with duckdb.connect(str(tmp / "hostile.duckdb"), read_only=True) as con:
+        pages = {
+            "overview": build_page(con, "overview"),
+            "buyer": build_page(con, "buyer"),
+            "region": build_page(con, "region"),
+            "place": build_page(con, "place", place=ids["site_id"]),
+        }
+    return {
+        kind: {
+            **check_page(
+                write_page(page, tmp / f"{kind}.html"),
+                f"report-{kind}",
+                probe=_sort_probe if kind == "buyer" else None,
+            ),
+            "n_expected": len(page.figures),
+        }
+        for kind, page in pages.items()
+    }
+
+
+@pytest.mark.parametrize("kind", ["overview", "buyer", "region", "place"])
+def test_every_kind_is_offline_clean_and_drawn(kinds: dict[str, dict[str, Any]], kind: str) -> None:
+    result = kinds[kind]
+    _assert_offline_and_clean(result)
+    assert result["xss"] is None
+    assert result["n_figures"] == result["n_drawn"] == result["n_expected"] >= 2
+    for fig in result["figures"]:
+        assert fig["main_svg"] and fig["svg_children"] > 20, fig
+    assert result["screenshot"].name == f"report-{kind}.png" and result["screenshot"].stat().st_size > 50_000
+
+
+def test_buyer_sankey_draws_nodes_and_links(kinds: dict[str, dict[str, Any]]) -> None:
+    sankey = kinds["buyer"]["figures"][0]
+    assert sankey["sankey_nodes"] >= 5 * 2 and sankey["sankey_links"] >= sankey["sankey_nodes"] - 1
+    bars = kinds["buyer"]["figures"][1]
+    assert bars["bars"] >= 5
+
+
+def test_region_maps_draw_base_map_places_events_and_cells(kinds: dict[str, dict[str, Any]]) -> None:
+    risk_map, history, hotspots = kinds["region"]["figures"]
+    (geo,) = risk_map["geos"]
+    assert geo["countries"] > 0 and geo["land"] > 0 and geo["points"] > 60  # 65 places and the year's events
+    assert history["lines"] >= 10  # five hubs and five sites
+    (cells,) = hotspots["geos"]
+    assert cells["cells"] > 10 and cells["land"] > 0
+
+
+def test_place_dossier_draws_map_history_and_timeline(kinds: dict[str, dict[str, Any]]) -> None:
+    locator, history, timeline = kinds["place"]["figures"]
+    (geo,) = locator["geos"]
+    assert geo["countries"] > 0 and geo["points"] > 5
+    assert history["lines"] >= 3 and timeline["points"] > 10
+
+
+def test_tables_sort_on_click(kinds: dict[str, dict[str, Any]]) -> None:
+    probe = kinds["buyer"]["probe"]
+    assert len(probe["ascending"]) >= 5
+    assert probe["ascending"] == sorted(probe["ascending"])
+    assert probe["descending"] == sorted(probe["ascending"], reverse=True)

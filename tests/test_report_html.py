@@ -173,7 +173,7 @@ def test_render_report_tables_are_escaped_and_world_map_is_vendored() -> None:
         {"k": "<v>", "nested": {"x": [1, 2]}},
     )
     assert "<script>bad()" not in html and "&lt;script&gt;bad()" in html
-    assert "<td>&lt;b&gt;1&lt;/b&gt;</td>" in html and '<td class="num">2.2</td>' in html
+    assert "<td>&lt;b&gt;1&lt;/b&gt;</td>" in html and '<td class="num" data-v="2.25">2.2</td>' in html
     assert '"world_110m":' in html and '"africa_110m"' not in html
     assert "T &lt;i&gt;x&lt;/i&gt;" in html and "synthetic-notice" not in html
 

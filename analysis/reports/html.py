@@ -136,7 +136,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.1f}"
+        return f"{value:,.2f}" if 0 < abs(value) < 1 else f"{value:,.1f}"  # small shares and points
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -158,7 +158,12 @@ def _table(section: Section) -> dict[str, Any] | None:
         any(_is_number(r[i]) for r in rows) and all(_is_number(r[i]) or r[i] is None for r in rows)
         for i in range(len(columns))
     ]
-    return {"labels": list(columns.values()), "rows": rows, "numeric": numeric}
+    dates = [
+        any(isinstance(r[i], date) for r in rows)
+        and all(isinstance(r[i], date) or r[i] is None for r in rows)
+        for i in range(len(columns))
+    ]
+    return {"labels": list(columns.values()), "rows": rows, "numeric": numeric, "dates": dates}
 
 
 def _param(value: Any) -> str:

@@ -106,3 +106,12 @@ def buyer_origin_mix() -> str:
         where as_of = ? and buyer_id = ? and metal = ?
         order by contribution desc, share desc, origin_iso3
     """
+
+
+def has_params_table() -> str:
+    return "select count(*) > 0 from duckdb_tables() where schema_name = 'meta' and table_name = 'params'"
+
+
+def param() -> str:
+    """One method parameter as the build stored it (bind: key, e.g. 'alerts.period_days')."""
+    return "select number from meta.params where key = ?"
