@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB := datasets/warehouse.duckdb
 REPORT := reports/risk-report.html
+REPORTS := $(REPORT) reports/buyer-report.html reports/region-report.html reports/place-report.html
 
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
@@ -13,9 +14,9 @@ REPORT_INPUTS := $(shell find analysis/reports -type f -not -name '*.pyc')
 
 .PHONY: report build test check format bench docs clean
 
-report: $(REPORT)
+report: $(REPORTS)
 	@echo "warehouse: $(DB)"
-	@echo "report:    $(REPORT)"
+	@echo "reports:   $(REPORTS)"
 
 build: $(DB)
 
@@ -35,6 +36,15 @@ $(DB): $(INSTALLED) $(BUILD_INPUTS)
 $(REPORT): $(DB) $(REPORT_INPUTS)
 	$(BIN)/minrisk report --db $(DB) --out $@
 
+reports/buyer-report.html: $(DB) $(REPORT_INPUTS)
+	$(BIN)/minrisk report buyer --db $(DB) --out $@
+
+reports/region-report.html: $(DB) $(REPORT_INPUTS)
+	$(BIN)/minrisk report region --db $(DB) --out $@
+
+reports/place-report.html: $(DB) $(REPORT_INPUTS)
+	$(BIN)/minrisk report place --place Rubaya --db $(DB) --out $@
+
 test: $(TEST_INSTALLED)
 	$(BIN)/python -m pytest -q
 
@@ -53,4 +63,4 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(DB) $(DB).wal $(REPORT) reports/screenshots
+	rm -rf $(DB) $(DB).wal $(REPORTS) reports/screenshots
