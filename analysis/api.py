@@ -135,6 +135,11 @@ class Warehouse:
             ),
         }
 
+    @property
+    def figures(self) -> Figures:
+        """Plotly figures of the warehouse (they display inline in Jupyter): `wh.figures.map()`."""
+        return Figures(self)
+
     def _place_id(self, name: str) -> str:
         rows = self.con.execute("select place_id, name from core.places").fetchall()
         for place_id, place_name in rows:
@@ -154,3 +159,34 @@ class Warehouse:
         if missing_ok:
             return None
         raise LookupError(f"unknown buyer {name!r}; buyers: {', '.join(n for _, n in rows)}")
+
+
+class Figures:
+    """The reports' figures for notebooks; every method takes as_of (None = the build's date)."""
+
+    def __init__(self, warehouse: Warehouse) -> None:
+        self._wh = warehouse
+
+    def map(self, as_of: date | str | None = None, days: int = 365):
+        """Sites and hubs coloured by risk, held places ringed, over the events of the last `days`."""
+        from .reports.maps import risk_map
+
+        d = _date(as_of) or self._wh.as_of
+        places = self._wh.place_risk(as_of=d).to_pandas()
+        events = self._wh.sql(
+            "select * from core.events where event_date <= $d and event_date > $d - to_days($n) "
+            "and duplicate_of is null",
+            {"d": d, "n": days},
+        ).to_pandas()
+        return risk_map(places, events)
+
+    def timeline(self, place: str, days: int = 730, as_of: date | str | None = None):
+        """The events near a place over `days` before `as_of`: date × distance, sized by fatalities."""
+        from .reports.figures_place import events_timeline
+
+        d = _date(as_of) or self._wh.as_of
+        events = self._wh.sql(
+            "select * from marts.place_events_at($p, $d) where event_date > $d - to_days($n)",
+            {"p": self._wh._place_id(place), "d": d, "n": days},
+        ).to_pandas()
+        return events_timeline(events, d, days)

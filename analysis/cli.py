@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from rich.console import Console
 from .config import ConfigError
 from .paths import DEFAULT_DB, DEFAULT_REPORT
 from .sources.errors import InputError
+from .terminal import build_progress, print_json, print_table, rows_as_dicts
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INPUT, EXIT_NO_WAREHOUSE = 0, 1, 2, 3, 4
 
@@ -28,10 +29,14 @@ examples:
   minrisk ingest acled_export.csv ged.csv       add your own files (format detected from the headers)
   minrisk build --no-sample --with acled.csv    a warehouse of your files only
   minrisk rejects                               rows that were not loaded, with file, line and reason
+  minrisk sql "select * from marts.place_risk limit 5"   any SQL; --format csv|json|parquet --out FILE
+  minrisk alerts --since 2025-01-01 --format json  what changed: tiers, control, deadly events, exposures
+  minrisk build --json                          one JSON object for scripts (--quiet: print nothing)
 
 exit codes:
-  0 success · 1 unexpected error, or `report --png` without a browser · 2 bad command-line usage
-  3 bad input file or config · 4 warehouse missing (run `minrisk build` first)
+  0 success · 1 unexpected error, or `report --png` without a browser
+  2 bad usage: unknown option, date not YYYY-MM-DD, unknown buyer or place, a failing SQL query
+  3 bad input file or config (the message names the file, row and column) · 4 no warehouse yet
 """
 
 console = Console(stderr=True, soft_wrap=True)  # never wrap: errors must stay greppable
@@ -91,7 +96,7 @@ def parser() -> argparse.ArgumentParser:
         help="also load these files (see `minrisk sources`)",
     )
     b.add_argument("--format", metavar="NAME", help="format of the --with files (default: detected)")
-    b.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _script_flags(b)
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser(
@@ -136,7 +141,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("files", nargs="+", type=Path, metavar="FILE")
     i.add_argument("--format", metavar="NAME", help="the files' format (see `minrisk sources`)")
     _common(i)
-    i.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _script_flags(i)
     i.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("sources", help="list the input formats and the columns each needs")
@@ -147,7 +152,46 @@ def parser() -> argparse.ArgumentParser:
     _common(j, as_of=False)
     j.add_argument("--limit", type=int, default=50, help="show at most this many rows (default 50)")
     j.set_defaults(func=cmd_rejects)
+
+    q = sub.add_parser(
+        "sql",
+        help="run a SQL query on the warehouse; print a table or write CSV, JSON or Parquet",
+        description="Run one SQL query (read-only) on the warehouse. Examples: "
+        'minrisk sql "select * from marts.place_risk limit 5"; '
+        'minrisk sql "select * from marts.buyer_exposure" --format csv --out exposure.csv',
+    )
+    q.add_argument(
+        "query", help="the SQL query, e.g. \"select * from marts.place_risk_at(DATE '2025-02-01')\""
+    )
+    _common(q, as_of=False)
+    q.add_argument("--format", choices=["table", "csv", "json", "parquet"], default="table")
+    q.add_argument("--out", type=Path, metavar="PATH", help="write here (needed for parquet; default stdout)")
+    q.set_defaults(func=cmd_sql)
+
+    a = sub.add_parser(
+        "alerts",
+        help="what changed: places crossing a tier, changing hands or hit by deadly events; buyers' rises",
+        description="Alerts between --since (default: as-of minus alerts.period_days) and --as-of, from "
+        "marts.alerts_at; thresholds in the [alerts] section of the config file.",
+    )
+    _common(a)
+    a.add_argument("--since", type=_date, metavar="DATE", help="compare with this date (YYYY-MM-DD)")
+    a.add_argument(
+        "--type",
+        choices=["tier", "control", "deadly", "exposure"],
+        action="append",
+        help="only these alert types (repeatable)",
+    )
+    a.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    a.add_argument("--out", type=Path, metavar="PATH", help="write here instead of stdout")
+    a.set_defaults(func=cmd_alerts)
     return top
+
+
+def _script_flags(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    group.add_argument("--json", action="store_true", help="print one JSON object (for scripts), no progress")
 
 
 def _version() -> str:
@@ -161,18 +205,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .warehouse.inputs import describe
 
     described = describe(args.files, args.format)
-    if not args.quiet:
+    if not (args.quiet or args.json):
         for item, how in described:
             print(f"{item.path}: {how}")
-    with console.status("building the warehouse…", spinner="dots") if not args.quiet else nullcontext():
+    with build_progress(not (args.quiet or args.json)) as on_step:
         result = build(
             args.db,
             as_of=args.as_of,
             config=args.config,
             sample=not args.no_sample,
             inputs=[item for item, _ in described],
+            on_step=on_step,
         )
-    if not args.quiet:
+    if args.json:
+        print_json(_build_summary(result))
+    elif not args.quiet:
         print(
             f"warehouse: {result.db_path}  (build {result.build_id}, as of {result.as_of}, "
             f"{len(result.files)} input files, {result.seconds:.1f} s)"
@@ -204,9 +251,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .warehouse.inputs import ingest
 
-    with console.status("ingesting…", spinner="dots") if not args.quiet else nullcontext():
-        result, notes = ingest(args.db, args.files, args.format, args.as_of)
-    if not args.quiet:
+    with build_progress(not (args.quiet or args.json)) as on_step:
+        result, notes = ingest(args.db, args.files, args.format, args.as_of, on_step=on_step)
+    if args.json:
+        print_json({"notes": notes, "build": _build_summary(result) if result else None})
+    elif not args.quiet:
         for note in notes:
             print(note)
         if result is None:
@@ -277,6 +326,128 @@ def cmd_rejects(args: argparse.Namespace) -> int:
     for path, line, column, reason in rows:
         table.add_row(path, str(line), column or "", reason)
     Console().print(table)
+    return EXIT_OK
+
+
+def _build_summary(result) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(result.db_path), read_only=True)
+    try:
+        files = con.execute(
+            "select path, format, table_name, rows_read, rows_loaded, rows_rejected from meta.files "
+            "where build_id = ? order by path",
+            [result.build_id],
+        ).fetchall()
+    finally:
+        con.close()
+    columns = ["path", "format", "table", "rows_read", "rows_loaded", "rows_rejected"]
+    return {
+        "warehouse": str(result.db_path),
+        "build_id": result.build_id,
+        "as_of": result.as_of,
+        "seconds": round(result.seconds, 2),
+        "files": rows_as_dicts(columns, files),
+    }
+
+
+def _query(db: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
+    import duckdb
+
+    if not Path(db).exists():
+        raise FileNotFoundError(f"{db}: no warehouse here; build one with `minrisk build --db {db}`")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        cursor = con.execute(sql, params)
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.Error as exc:
+        raise ValueError(f"query failed: {exc}") from exc
+    finally:
+        con.close()
+
+
+def _write_rows(columns: list[str], rows: list[tuple], fmt: str, out: Path | None, title: str) -> None:
+    import csv
+    import io
+
+    if fmt == "table":
+        print_table(columns, rows, title)
+        return
+    if fmt == "json":
+        text = json.dumps(rows_as_dicts(columns, rows), indent=2, ensure_ascii=False)
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[("" if v is None else v) for v in r] for r in rows_as_dicts_rows(columns, rows)])
+        text = buffer.getvalue()
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def rows_as_dicts_rows(columns: list[str], rows: list[tuple]) -> list[list]:
+    return [list(d.values()) for d in rows_as_dicts(columns, rows)]
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    if args.format == "parquet":
+        import duckdb
+
+        if not args.out:
+            raise ValueError("--format parquet needs --out PATH")
+        if not Path(args.db).exists():
+            raise FileNotFoundError(
+                f"{args.db}: no warehouse here; build one with `minrisk build --db {args.db}`"
+            )
+        con = duckdb.connect(str(args.db), read_only=True)
+        try:
+            con.sql(args.query).write_parquet(str(args.out))
+        except duckdb.Error as exc:
+            raise ValueError(f"query failed: {exc}") from exc
+        finally:
+            con.close()
+        print(f"wrote {args.out}", file=sys.stderr)
+        return EXIT_OK
+    columns, rows = _query(args.db, args.query)
+    _write_rows(columns, rows, args.format, args.out, f"{len(rows)} rows")
+    return EXIT_OK
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    import duckdb
+
+    from .warehouse.as_of import build_as_of
+
+    if not Path(args.db).exists():
+        raise FileNotFoundError(
+            f"{args.db}: no warehouse here; build one with `minrisk build --db {args.db}`"
+        )
+    con = duckdb.connect(str(args.db), read_only=True)
+    try:
+        as_of = args.as_of or build_as_of(con)
+        period = con.execute("select number from meta.params where key = 'alerts.period_days'").fetchall()
+    finally:
+        con.close()
+    since = args.since or as_of - timedelta(days=int(period[0][0]) if period else 90)
+    if since >= as_of:
+        raise ValueError(f"--since {since} must be before the as-of date {as_of}")
+    columns, rows = _query(
+        args.db,
+        "select alert_type, direction, subject_kind, subject_name, metal, value_before, value_after, "
+        "state_before, state_after, event_date, detail from marts.alerts_at(?, ?) "
+        "where ?::VARCHAR[] is null or list_contains(?::VARCHAR[], alert_type)",
+        [since, as_of, args.type, args.type],
+    )
+    title = f"{len(rows)} alerts from {since} to {as_of}"
+    if args.format == "table" and not args.out:  # the terminal gets the readable columns; files get all
+        keep = [columns.index(c) for c in ("alert_type", "direction", "subject_name", "metal", "detail")]
+        columns, rows = [columns[i] for i in keep], [tuple(r[i] for i in keep) for r in rows]
+    _write_rows(columns, rows, args.format, args.out, title)
     return EXIT_OK
 
 

@@ -80,7 +80,7 @@ def build(
     reference_dir: Path | None = None,
     inputs: list | None = None,
     params: dict | None = None,
-    on_step: Callable[[Step, float], None] | None = None,
+    on_step: Callable[[Step, float, int | None], None] | None = None,
 ) -> BuildResult:
     """Build the warehouse at `db_path` from the bundled sample (and the reference tables).
 
@@ -134,7 +134,7 @@ def build(
                 [build_id, step.creates, step.kind, seconds, rows],
             )
             if on_step:
-                on_step(step, seconds)
+                on_step(step, seconds, rows)
         con.execute(
             "update meta.builds set inputs = to_json(?::VARCHAR[]) where build_id = ?", [ctx.files, build_id]
         )
