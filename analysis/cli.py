@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from .api import connect
 from .config import ConfigError
 from .paths import DEFAULT_DB, DEFAULT_REPORT
 from .sources.errors import InputError
@@ -185,6 +186,11 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--format", choices=["table", "csv", "json"], default="table")
     a.add_argument("--out", type=Path, metavar="PATH", help="write here instead of stdout")
     a.set_defaults(func=cmd_alerts)
+    from .news.commands import add_parsers as add_news_parsers
+
+    add_news_parsers(sub, _common, _date)
+    sub.choices["ingest-news"].set_defaults(func=cmd_ingest_news)
+    sub.choices["train-event-typer"].set_defaults(func=cmd_train_event_typer)
     return top
 
 
@@ -302,14 +308,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_rejects(args: argparse.Namespace) -> int:
-    import duckdb
     from rich.table import Table
 
-    if not Path(args.db).exists():
-        raise FileNotFoundError(
-            f"{args.db}: no warehouse here; build one with `minrisk build --db {args.db}`"
-        )
-    con = duckdb.connect(str(args.db), read_only=True)
+    con = connect(args.db)
     where = "where build_id = (select max(build_id) from meta.builds) and ($f is null or contains(path, $f))"
     total = con.execute(f"select count(*) from meta.rejects {where}", {"f": args.file}).fetchone()[0]
     rows = con.execute(
@@ -354,9 +355,7 @@ def _build_summary(result) -> dict:
 def _query(db: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
     import duckdb
 
-    if not Path(db).exists():
-        raise FileNotFoundError(f"{db}: no warehouse here; build one with `minrisk build --db {db}`")
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(db)
     try:
         cursor = con.execute(sql, params)
         return [d[0] for d in cursor.description], cursor.fetchall()
@@ -398,11 +397,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
         if not args.out:
             raise ValueError("--format parquet needs --out PATH")
-        if not Path(args.db).exists():
-            raise FileNotFoundError(
-                f"{args.db}: no warehouse here; build one with `minrisk build --db {args.db}`"
-            )
-        con = duckdb.connect(str(args.db), read_only=True)
+        con = connect(args.db)
         try:
             con.sql(args.query).write_parquet(str(args.out))
         except duckdb.Error as exc:
@@ -419,15 +414,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_alerts(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    import duckdb
-
     from .warehouse.as_of import build_as_of
 
-    if not Path(args.db).exists():
-        raise FileNotFoundError(
-            f"{args.db}: no warehouse here; build one with `minrisk build --db {args.db}`"
-        )
-    con = duckdb.connect(str(args.db), read_only=True)
+    con = connect(args.db)
     try:
         as_of = args.as_of or build_as_of(con)
         period = con.execute("select number from meta.params where key = 'alerts.period_days'").fetchall()
@@ -449,6 +438,18 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         columns, rows = [columns[i] for i in keep], [tuple(r[i] for i in keep) for r in rows]
     _write_rows(columns, rows, args.format, args.out, title)
     return EXIT_OK
+
+
+def cmd_ingest_news(args: argparse.Namespace) -> int:
+    from .news.commands import ingest_news
+
+    return ingest_news(args)
+
+
+def cmd_train_event_typer(args: argparse.Namespace) -> int:
+    from .news.commands import train_event_typer
+
+    return train_event_typer(args)
 
 
 def main(argv: list[str] | None = None) -> int:

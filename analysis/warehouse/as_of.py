@@ -26,11 +26,9 @@ def build_as_of(con: duckdb.DuckDBPyConnection) -> date:
 @contextmanager
 def marts_as_of(db_path: Path, as_of: date | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection whose marts hold `as_of`'s values. The build's own date needs no copy."""
-    if not Path(db_path).exists():
-        raise FileNotFoundError(
-            f"{db_path}: no warehouse here; build one with `minrisk build --db {db_path}`"
-        )
-    con = duckdb.connect(str(db_path), read_only=True)
+    from ..api import connect  # api imports the build, which imports this package: import late
+
+    con = connect(db_path)
     if as_of is None or as_of == build_as_of(con):
         try:
             yield con
