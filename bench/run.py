@@ -4,8 +4,9 @@
 
 1. linking: the grid-bucket join of core.event_links against a brute-force cross join with the same
    haversine filter (baseline); both must find the same pairs.
-2. scoring: place_risk_at over the linked events against a plain aggregate over the same links (baseline):
-   the cost of the weighting, control and tier logic on top of reading the links.
+2. scoring: place_risk_at over the bundled sample's events replicated to --scoring-events, against a
+   distance-weighted count over the same links (baseline): the cost of the type, age, precision,
+   fatality and source weights, control and tiers on top of reading the links.
 """
 
 from __future__ import annotations
@@ -103,12 +104,56 @@ def bench_linking(n_events: int, n_places: int) -> dict:
     }
 
 
+def bench_scoring(n_events: int, tmp: Path) -> dict:
+    """place_risk_at on the bundled sample with its events replicated (jittered ±0.3°) to `n_events`."""
+    from analysis.warehouse.build import build
+
+    db = tmp / "scoring.duckdb"
+    build(db)
+    con = duckdb.connect(str(db))
+    n0 = con.execute("select count(*) from core.events").fetchone()[0]
+    copies = max(1, n_events // n0)
+    con.execute(
+        "create or replace table core.events as select * replace ("
+        "e.event_id || '#' || c.i as event_id, e.lat + (random() - 0.5) * 0.6 as lat, "
+        "e.lon + (random() - 0.5) * 0.6 as lon) from core.events e, range(?) c(i)",
+        [copies],
+    )
+    step = next(s for s in STEPS if s.creates == "core.event_links")
+    _sql_step(con, step, {"radius_km": 50.0})
+    links = con.execute("select count(*) from core.event_links").fetchone()[0]
+    as_of = con.execute("select as_of from meta.builds order by build_id desc limit 1").fetchall()[0][0]
+
+    def score():
+        con.execute("select count(*), sum(score) from marts.place_risk_at(?)", [as_of]).fetchall()
+
+    def baseline():  # the cheapest honest aggregate over the same links: a distance-weighted count
+        con.execute(
+            "select place_id, sum(exp(-distance_km / 15)) from core.event_links group by 1"
+        ).fetchall()
+
+    t_score, t_base = _timed(score), _timed(baseline)
+    con.close()
+    return {
+        "benchmark": "scoring",
+        "events": n0 * copies,
+        "links": links,
+        "place_risk_at_s": round(t_score, 3),
+        "baseline_weighted_count_s": round(t_base, 3),
+        "ratio": round(t_score / t_base, 1),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--places", type=int, default=2_000)
+    ap.add_argument("--scoring-events", type=int, default=200_000)
     args = ap.parse_args()
-    results = [bench_linking(args.events, args.places)]
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        results = [bench_linking(args.events, args.places), bench_scoring(args.scoring_events, Path(tmp))]
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(results, indent=2))
