@@ -2,6 +2,9 @@
 
 Trade and production (tests/fixtures/tiny/sample): China reports 2024 imports of tantalum ore of 400 t from
 DR Congo and 200 t from Rwanda (× 0.25 contained Ta = 100 t and 50 t) and mines 100 t of Ta itself.
+China's mix is now traced back through re-exports (marts.origin_attribution, docs/methodology.md), which
+leaves these numbers as they were: DRC (1,000 t mined, 100 t to China) and Rwanda (300 t mined, none
+re-exported from imports) ship only their own ore, so the attributed origins are the direct partners.
 """
 
 import pytest

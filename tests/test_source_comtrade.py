@@ -9,6 +9,7 @@ import pytest
 from analysis.sources import registry
 from analysis.sources.comtrade import load_comtrade
 from analysis.sources.errors import InputError
+from analysis.warehouse.tracing_steps import ORE_FLOWS_SQL
 
 from .trade_helpers import FIXTURES, bare_con, build_with, rejects
 
@@ -120,11 +121,20 @@ def test_origin_mix_prefers_comtrade_and_counts_once(world):
             "where smelter_country = 'CHN' and metal = 'Ta' group by all"
         ).fetchall()
     }
-    # China's reported 2023 imports from Comtrade (t × 0.27), not added to the sample's estimates
-    assert mix["COD"][0] == pytest.approx(3000.0 * 0.27)
-    assert mix["RWA"][0] == pytest.approx(1700.0 * 0.27)
-    assert mix["_X"][0] == pytest.approx(120.0 * 0.27)  # 'Areas, nes' is unknown origin
-    assert mix["COD"][1] == "reported imports (comtrade)"
+    # The mix is traced back through re-exports (marts.origin_attribution): checked on the flows the
+    # attribution reads. China's reported 2023 imports from Comtrade (t × 0.27), not added to the sample's.
+    chosen = {
+        r[0]: r[1]
+        for r in world.execute(
+            f"select exporter, tonnes from ({ORE_FLOWS_SQL}) "
+            "where importer = 'CHN' and metal = 'Ta' and year = 2023"
+        ).fetchall()
+    }
+    assert chosen["COD"] == pytest.approx(3000.0 * 0.27)
+    assert chosen["RWA"] == pytest.approx(1700.0 * 0.27)
+    assert chosen["_X"] == pytest.approx(120.0 * 0.27)  # 'Areas, nes' is unknown origin
+    assert mix["_X"][0] == pytest.approx(120.0 * 0.27)  # '_X' exports nothing: it stays as it is
+    assert mix["COD"][1].startswith("attributed origin (re-export attribution, trade 2023")
     assert "BRA" not in mix  # only the sample had it: the sample is not used for China's 2023 tantalum
     exposure = world.execute("select count(*) from marts.buyer_exposure").fetchone()[0]
     assert exposure > 0

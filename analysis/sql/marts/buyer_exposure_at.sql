@@ -17,8 +17,11 @@ final as (
     m.buyer_name,
     m.metal,
     sum(m.contribution) as exposure,
-    1 - coalesce(sum(m.share) filter (where m.origin_iso3 = '_X'), 0) as known_share,
-    coalesce(sum(m.share) filter (where m.origin_iso3 = '_X'), 0) as unknown_share,
+    -- Unexplained surplus ('_U:<country>') is not known origin either: it only says where it passed.
+    1 - coalesce(sum(m.share) filter (where m.origin_iso3 = '_X' or m.origin_iso3 like '\_U:%' escape '\'), 0)
+      as known_share,
+    coalesce(sum(m.share) filter (where m.origin_iso3 = '_X' or m.origin_iso3 like '\_U:%' escape '\'), 0)
+      as unknown_share,
     any_value(s.n)::INTEGER as n_smelters
   from origin_mix as m
   join smelters as s on s.buyer_id = m.buyer_id and s.metal = m.metal

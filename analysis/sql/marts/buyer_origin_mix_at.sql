@@ -36,7 +36,11 @@ final as (
     b.name as buyer_name,
     s.metal,
     s.origin_iso3,
-    coalesce(c.name, s.origin_iso3) as origin_name,
+    case
+      when s.origin_iso3 like '\_U:%' escape '\'
+      then 'Unexplained surplus via ' || coalesce(via.name, substr(s.origin_iso3, 4))
+      else coalesce(c.name, s.origin_iso3)
+    end as origin_name,
     s.share_sum / n.n as share,
     s.contribution_sum / nullif(s.share_sum, 0) as origin_risk,
     s.contribution_sum / n.n as contribution,
@@ -45,6 +49,7 @@ final as (
   join n_smelters as n on n.buyer_id = s.buyer_id and n.metal = s.metal
   join buyers as b on b.buyer_id = s.buyer_id
   left join countries as c on c.iso3 = s.origin_iso3
+  left join countries as via on via.iso3 = substr(s.origin_iso3, 4)
   order by s.buyer_id, s.metal, contribution desc
 )
 

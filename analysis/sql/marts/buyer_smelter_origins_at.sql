@@ -27,7 +27,11 @@ declared as (
 
 statistical as (
   select b.buyer_id, b.excel_row, m.origin, m.share,
-    case when m.origin = '_X' then 'pooled unknown' else 'trade statistics' end as basis
+    case
+      when m.origin = '_X' then 'pooled unknown'
+      when m.origin like '\_U:%' escape '\' then 'unexplained surplus'  -- exports no recorded source covers
+      else 'trade statistics'
+    end as basis
   from buyer_smelters as b
   join trade_mix as m on m.cid = b.cid
   where not b.recycled and len(b.mine_countries) = 0

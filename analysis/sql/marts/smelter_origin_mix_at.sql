@@ -3,6 +3,10 @@
 -- reports none, its partners' reported exports to it) + its own mine production, for the latest year
 -- before the as-of year (published statistics lag), from one source per importer: Comtrade > BACI > the
 -- sample's estimates. No data at all: 100 % unknown origin ('_X').
+-- Where marts.origin_attribution traces the smelter country's supply for that year (Kastner et al. 2011,
+-- docs/methodology.md), its attributed origins replace the direct partners: tantalum a Chinese smelter buys
+-- from Rwanda is traced back to Rwanda's own mines, the DRC and Rwanda's unexplained surplus ('_U:RWA',
+-- which takes the pooled risk; with trade.attribute_surplus it is reassigned to its candidate origins).
 with smelters as (
   select * from core.smelters
 ),
@@ -76,11 +80,30 @@ supply as (
   union all select * from own_production
 ),
 
-supply_by_origin as (
+direct_by_origin as (
   select importer, origin, metal, sum(tonnes) as tonnes, string_agg(distinct evidence, '; ') as evidence
   from supply
   where tonnes > 0
   group by all
+),
+
+attributed_by_origin as (
+  select a.country as importer, a.origin, a.metal, sum(a.supply_t) as tonnes,
+    'attributed origin (re-export attribution, trade ' || a.year || ', production ' || a.production_year
+      || coalesce('; unexplained surplus via ' || string_agg(distinct a.via, ', '), '') || ')' as evidence
+  from marts.origin_attribution as a
+  join trade_year as y on y.metal = a.metal and y.year = a.year
+  where a.supply_t > 0
+  group by a.country, a.origin, a.metal, a.year, a.production_year
+),
+
+supply_by_origin as (
+  select * from attributed_by_origin
+  union all
+  select * from direct_by_origin as d
+  where not exists (
+    select 1 from attributed_by_origin as a where a.importer = d.importer and a.metal = d.metal
+  )
 ),
 
 mixed as (
