@@ -12,6 +12,10 @@ ucdp_events as (
   select * from staging.ucdp_ged_events
 ),
 
+news_events as (
+  select * from staging.news_events
+),
+
 legacy_types as (
   select * from reference.acled_legacy_event_types
 ),
@@ -160,12 +164,50 @@ ucdp_rows as (
   join violence_types as v on v.type_of_violence = u.type_of_violence
 ),
 
+-- Events proposed from news articles (docs/news.md): the same incident in several articles (same type,
+-- sub-type, place and day) is kept once, from the most confident extraction.
+news_rows as (
+  select
+    'news:' || regexp_extract(_file, '[^/\\]+$') || '#' || _line as event_id,
+    'news' as source,
+    event_key as source_event_id,
+    event_date,
+    date_precision,
+    event_type,
+    sub_event_type,
+    actor1,
+    actor2,
+    fatalities,
+    coalesce(fatalities_approx, false) as fatalities_approx,
+    country_iso3,
+    admin1,
+    null::VARCHAR as admin2,
+    location,
+    lat,
+    lon,
+    geo_precision,
+    'acled' as precision_family,
+    'Extracted from news (confidence ' || confidence || '): ' || sentence as notes,
+    regexp_extract(_file, '[^/\\]+$') || ': "' || sentence || '"' as source_ref,
+    false as is_synthetic,
+    event_date as date_end,
+    null::INTEGER as fatalities_low,
+    null::INTEGER as fatalities_high,
+    null::VARCHAR as original_event_type
+  from news_events
+  qualify row_number() over (
+    partition by event_type, sub_event_type, location, event_date order by confidence desc, _file, _line
+  ) = 1
+),
+
 final as (
   select * from sample_rows
   union all by name
   select * from acled_rows
   union all by name
   select * from ucdp_rows
+  union all by name
+  select * from news_rows
 )
 
 select * from final
