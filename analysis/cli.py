@@ -191,6 +191,19 @@ def parser() -> argparse.ArgumentParser:
     add_news_parsers(sub, _common, _date)
     sub.choices["ingest-news"].set_defaults(func=cmd_ingest_news)
     sub.choices["train-event-typer"].set_defaults(func=cmd_train_event_typer)
+    w = sub.add_parser(
+        "whatif",
+        help="how buyers' exposure changes if a place goes offline or is captured by an armed group",
+        description="Recompute every buyer's exposure on a scratch copy of the warehouse with places taken "
+        "offline (output and routes set to zero) or captured (a synthetic takeover at the as-of date). "
+        "PLACE is a place id or part of a name; repeat the options for several places.",
+    )
+    _common(w)
+    w.add_argument("--offline", action="append", default=[], metavar="PLACE", help="take PLACE offline")
+    w.add_argument("--captured", action="append", default=[], metavar="PLACE", help="PLACE is captured")
+    w.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    w.add_argument("--out", type=Path, metavar="PATH", help="write here instead of stdout")
+    w.set_defaults(func=cmd_whatif)
     return top
 
 
@@ -450,6 +463,17 @@ def cmd_train_event_typer(args: argparse.Namespace) -> int:
     from .news.commands import train_event_typer
 
     return train_event_typer(args)
+
+
+def cmd_whatif(args: argparse.Namespace) -> int:
+    from .tracing.whatif import whatif
+
+    if not args.offline and not args.captured:
+        raise ValueError("give --offline PLACE or --captured PLACE")
+    result = whatif(args.db, offline=args.offline, captured=args.captured, as_of=args.as_of)
+    scenario = ", ".join([f"{p} offline" for p in args.offline] + [f"{p} captured" for p in args.captured])
+    _write_rows(result.columns, result.rows(), args.format, args.out, f"What if: {scenario}")
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import duplicates, loaders, site_steps
+from . import duplicates, loaders, site_steps, tracing_steps
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ STEPS: tuple[Step, ...] = (
             "staging.sample_events",
             "staging.acled_events",
             "staging.ucdp_ged_events",
+            "staging.news_events",
             "reference.acled_legacy_event_types",
             "reference.ucdp_violence_types",
         ),
@@ -136,6 +137,30 @@ STEPS: tuple[Step, ...] = (
         run=loaders.core_buyer_smelters,
     ),
     _table("core.event_links", ("core.events", "core.places", "core.haversine_km")),
+    # Tracing the metal through trade (docs/methodology.md).
+    _table("marts.mirror_trade", ("meta.params", "core.trade_flows")),
+    _table(
+        "marts.production_plausibility",
+        (
+            "meta.params",
+            "reference.metal_content",
+            "core.trade_flows",
+            "core.production",
+            "reference.surplus_attribution",
+        ),
+    ),
+    Step(
+        "marts.origin_attribution",
+        "python",
+        (
+            "meta.params",
+            "core.trade_flows",
+            "core.production",
+            "reference.metal_content",
+            "reference.surplus_attribution",
+        ),
+        run=tracing_steps.marts_origin_attribution,
+    ),
     _macro(
         "marts.place_risk_contributions_at",
         ("as_of_date",),
@@ -174,7 +199,13 @@ STEPS: tuple[Step, ...] = (
     _macro(
         "marts.smelter_origin_mix_at",
         ("as_of_date",),
-        ("core.smelters", "reference.metal_content", "core.trade_flows", "core.production"),
+        (
+            "core.smelters",
+            "reference.metal_content",
+            "core.trade_flows",
+            "core.production",
+            "marts.origin_attribution",
+        ),
     ),
     _macro(
         "marts.buyer_smelter_origins_at",
@@ -200,6 +231,12 @@ STEPS: tuple[Step, ...] = (
     _table("marts.buyer_origin_mix", ("marts.buyer_origin_mix_at",)),
     _table("marts.buyer_exposure", ("marts.buyer_exposure_at",)),
     _table("marts.buyer_smelter_exposure", ("marts.buyer_smelter_origins_at", "core.buyer_smelters")),
+    Step(
+        "marts.stage_multipliers",
+        "python",
+        ("marts.smelter_origin_mix", "marts.buyer_smelter_origins_at", "marts.origin_risk_at"),
+        run=tracing_steps.marts_stage_multipliers,
+    ),
     # The buyer, region and place reports and the alerts (docs/reports.md).
     _table("marts.site_hub_paths", ("core.routes", "core.hub_links")),
     _macro(
