@@ -135,6 +135,14 @@ class Warehouse:
             ),
         }
 
+    def whatif(
+        self, offline: list[str] = (), captured: list[str] = (), as_of: date | str | None = None
+    ) -> pl.DataFrame:
+        """Every buyer's exposure before and after places go offline or are captured (a scratch copy)."""
+        from .tracing.whatif import whatif
+
+        return whatif(self.path, offline=offline, captured=captured, as_of=_date(as_of) or self.as_of)
+
     @property
     def figures(self) -> Figures:
         """Plotly figures of the warehouse (they display inline in Jupyter): `wh.figures.map()`."""
