@@ -199,14 +199,19 @@ def test_news_duplicates_of_curated_events_are_recognised(tmp_path):
     assert rows[0] == 5 and rows[1] >= 1  # the bundled sample's curated records of the fall of Goma
 
 
-def test_ingest_news_cli_prints_and_skips_plain_text(tmp_path, capsys):
+def test_ingest_news_cli_ingests_plain_text_through_a_dated_copy(tmp_path, capsys):
     db = tmp_path / "w.duckdb"
     code = main(
         ["ingest-news", str(FIXTURES / "undated_masisi.txt"), "--date", "2024-03-06", "--db", str(db)]
     )
     out = capsys.readouterr().out
-    assert code == 0 and "2 events extracted from news" in out and "not added to the warehouse" in out
-    assert not db.exists()
+    copy = tmp_path / "news" / "2024-03-06_undated_masisi.txt"
+    assert code == 0 and "2 events extracted from news" in out and str(copy) in out
+    assert copy.read_text().startswith("date 2024-03-06 Fighting broke out")
+    con = duckdb.connect(str(db), read_only=True)
+    dates = con.execute("select event_date from core.events where source = 'news' order by 1").fetchall()
+    assert [str(d) for (d,) in dates] == ["2024-03-01", "2024-03-05"]  # Friday; yesterday
+    con.close()
     assert main(["ingest-news", str(FIXTURES / "2024-03-06_french.txt"), "--no-ingest"]) == 3
 
 

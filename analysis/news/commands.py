@@ -63,6 +63,18 @@ def describe(e: NewsEvent) -> str:
     )
 
 
+def _dated_copy(path: Path, day: date, folder: Path) -> Path:
+    """Plain text whose date came from --date, as a news_article file: the date on the first line, so a
+    rebuild of the warehouse knows it without the command line."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / f"{day.isoformat()}_{path.stem}.txt"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # news_article layout: date and lead, the headline (plain text has none: its file name), the rest
+    text = "\n".join([f"date {day.isoformat()} {lines[0].strip()}", path.stem, *lines[1:]]) + "\n"
+    copy.write_text(text, encoding="utf-8")
+    return copy
+
+
 def ingest_news(args: argparse.Namespace) -> int:
     from ..sources import news
     from ..warehouse.inputs import ingest
@@ -78,8 +90,8 @@ def ingest_news(args: argparse.Namespace) -> int:
         if news._detect(path):
             dated.append(path)
         elif not args.no_ingest:
-            print(f"  not added to the warehouse: its dateline came from --date; add a first line 'date "
-                  f"{args.date or date.today()}' so rebuilds know it")  # fmt: skip
+            dated.append(_dated_copy(path, args.date or date.today(), Path(args.db).parent / "news"))
+            print(f"  dated copy for the warehouse (rebuilds read the date from it): {dated[-1]}")
     if args.typer:
         print(
             "note: the warehouse types news events with the keyword rules; --typer changes this listing only"
