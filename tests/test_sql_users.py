@@ -136,3 +136,18 @@ def test_reading_while_a_build_runs(tmp_path):
     reader.close()
     with duckdb.connect(str(db), read_only=True) as fresh:
         assert fresh.execute("select max(build_id) from meta.builds").fetchone()[0] == 2
+
+
+def test_readme_terminal_examples_run(sample_db, tmp_path, monkeypatch, capsys):
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Terminal and scripts", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, flags=re.S).group(1)
+    commands = [shlex.split(line, comments=True) for line in block.splitlines() if "|" not in line]
+    commands = [c for c in commands if c and c[0] == "minrisk"]
+    assert len(commands) >= 4
+    monkeypatch.chdir(tmp_path)  # --out files land here
+    for argv in commands:
+        assert main([*argv[1:], "--db", str(sample_db)]) == 0, argv
+    assert (tmp_path / "exposure.csv").read_text().startswith("as_of,buyer_id")
