@@ -234,7 +234,13 @@ STEPS: tuple[Step, ...] = (
     Step(
         "marts.stage_multipliers",
         "python",
-        ("marts.smelter_origin_mix", "marts.buyer_smelter_origins_at", "marts.origin_risk_at"),
+        (
+            "marts.smelter_origin_mix",
+            "marts.buyer_smelter_origins_at",
+            "marts.origin_risk_at",
+            "staging.supply_tiers",
+            "core.buyers",
+        ),
         run=tracing_steps.marts_stage_multipliers,
     ),
     # The buyer, region and place reports and the alerts (docs/reports.md).

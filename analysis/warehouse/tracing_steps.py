@@ -160,6 +160,49 @@ left join risk as p on p.country_iso3 = '_X' and p.metal = o.metal
 """
 
 
+# User-provided tiers downstream of the buyers (staging.supply_tiers): a supplier that is a buyer (by id or
+# name) is its buyer node, any other supplier a company node; metals as symbols, as the stage graph.
+_TIERS = """
+with tiers as (
+  select supplier, customer, share,
+    case metal when 'Tin' then 'Sn' when 'Tantalum' then 'Ta' when 'Tungsten' then 'W' else metal end as metal
+  from staging.supply_tiers
+),
+buyers as (
+  select buyer_id, buyer_id as key from core.buyers
+  union select buyer_id, lower(trim(name)) as key from core.buyers
+)
+select t.metal,
+  coalesce('buyer:' || any_value(b.buyer_id), 'company:' || trim(t.supplier)) as source,
+  'company:' || trim(t.customer) as target, t.share
+from tiers as t left join buyers as b on b.key = t.supplier or b.key = lower(trim(t.supplier))
+group by t.metal, t.supplier, t.customer, t.share
+"""
+
+_POOLED = "select metal, '_X' as origin, risk from marts.origin_risk_at(?::DATE) where country_iso3 = '_X'"
+
+
+def tier_edges(tiers: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
+    """Edges (metal, source, target, tonnes) of the company tiers: supplier → customer weighted by share (a
+    customer's node takes one unit of metal). Shares summing to more than 1 are scaled to 1; a shortfall, and
+    the share of a supplier the graph does not know (neither a buyer in it nor a customer of another row),
+    come from the unknown origin 'origin:_X' at the pooled risk. `nodes`: metal, node of the graph so far."""
+    cols = ["metal", "source", "target", "tonnes"]
+    if tiers.empty:
+        return pd.DataFrame(columns=cols)
+    known = set(zip(nodes["metal"], nodes["node"], strict=True)) | set(
+        zip(tiers["metal"], tiers["target"], strict=True)
+    )
+    total = tiers.groupby(["metal", "target"])["share"].transform("sum")
+    edges = tiers.assign(tonnes=tiers["share"] / total.clip(lower=1.0))
+    unknown = [(m, s) not in known for m, s in zip(edges["metal"], edges["source"], strict=True)]
+    edges.loc[unknown, "source"] = "origin:_X"
+    rest = edges.groupby(["metal", "target"], as_index=False)["tonnes"].sum()
+    rest = rest.assign(tonnes=1.0 - rest["tonnes"], source="origin:_X")
+    rest = rest[rest["tonnes"] > 1e-9]
+    return pd.concat([edges[cols], rest[cols]], ignore_index=True)
+
+
 def stage_edges(mix: pd.DataFrame, buyer_rows: pd.DataFrame) -> pd.DataFrame:
     """The stage graph's edges (metal, source, target, tonnes): origin → supplying country (its attributed
     supply), country → smelter (one unit: a smelter takes its country's mix), smelter → buyer (1/n per
@@ -195,13 +238,24 @@ def stage_edges(mix: pd.DataFrame, buyer_rows: pd.DataFrame) -> pd.DataFrame:
 
 def marts_stage_multipliers(con: duckdb.DuckDBPyConnection, ctx) -> None:
     """marts.stage_multipliers: risk per tonne at every node of the stage graph at the build's as-of date
-    (reads marts.smelter_origin_mix, marts.buyer_smelter_origins_at, marts.origin_risk_at)."""
+    (reads marts.smelter_origin_mix, marts.buyer_smelter_origins_at, marts.origin_risk_at, and for the
+    company tiers staging.supply_tiers and core.buyers)."""
     mix = con.sql(_SMELTER_MIX).df()
     buyer_rows = con.execute(_BUYER_ROWS, [ctx.as_of]).df()
     risk = con.execute(_ORIGIN_RISK, [ctx.as_of]).df()
     buyer_risk = buyer_rows[["metal", "origin", "origin_risk"]].rename(columns={"origin_risk": "risk"})
     risk = pd.concat([risk, buyer_risk]).drop_duplicates(["metal", "origin"])
     edges = stage_edges(mix, buyer_rows)
+    graph = pd.concat(
+        [
+            edges[["metal", "source"]].rename(columns={"source": "node"}),
+            edges[["metal", "target"]].rename(columns={"target": "node"}),
+        ]
+    )
+    tiers = tier_edges(con.sql(_TIERS).df(), graph)
+    if not tiers.empty:
+        edges = pd.concat([edges, tiers], ignore_index=True)
+    risk = pd.concat([risk, con.execute(_POOLED, [ctx.as_of]).df()]).drop_duplicates(["metal", "origin"])
     parts = []
     for metal, group in edges.groupby("metal"):
         r = risk[risk["metal"] == metal]
