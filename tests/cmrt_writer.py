@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -41,5 +42,19 @@ def write_cmrt(path: Path, company: str, rows: list[dict]) -> Path:
     for r, row in enumerate(rows, 5):
         for col, field in enumerate(FIELDS, 1):
             sheet.cell(row=r, column=col, value=row.get(field))
+    wb.save(path)
+    return path
+
+
+def fill_template(template: Path, path: Path, company: str, rows: list[dict]) -> Path:
+    """A copy of RMI's own CMRT template filled in as a supplier would: Declaration!D8 and Smelter List
+    cells from row 5, each row a {column letter: value} dict."""
+    shutil.copyfile(template, path)
+    wb = openpyxl.load_workbook(path)
+    wb["Declaration"]["D8"] = company
+    sheet = wb["Smelter List"]
+    for r, values in enumerate(rows, 5):
+        for col, value in values.items():
+            sheet[f"{col}{r}"] = value
     wb.save(path)
     return path

@@ -3,12 +3,12 @@ would: header on row 4, data from row 5, company name in the Declaration sheet. 
 
 import shutil
 
-import openpyxl
 import pytest
 
 from analysis.sources.cmrt import read_smelter_list
 from analysis.sources.errors import InputError
 
+from .cmrt_writer import fill_template
 from .conftest import SHARED_DATA
 
 TEMPLATE = SHARED_DATA / "smelters" / "RMI_CMRT_6.5.xlsx"
@@ -16,16 +16,7 @@ pytestmark = pytest.mark.skipif(not TEMPLATE.exists(), reason=f"{TEMPLATE} not a
 
 
 def _filled(tmp_path, company, rows):
-    path = tmp_path / "supplier_cmrt.xlsx"
-    shutil.copyfile(TEMPLATE, path)
-    wb = openpyxl.load_workbook(path)
-    wb["Declaration"]["D8"] = company
-    sheet = wb["Smelter List"]
-    for r, values in enumerate(rows, 5):
-        for col, value in values.items():
-            sheet[f"{col}{r}"] = value
-    wb.save(path)
-    return path
+    return fill_template(TEMPLATE, tmp_path / "supplier_cmrt.xlsx", company, rows)
 
 
 def test_filled_template_reads_company_and_rows(tmp_path):

@@ -2,7 +2,6 @@
 exact alias, fuzzy name; weak matches kept for review, never used), and a build with RMI's real look-up."""
 
 import re
-import shutil
 
 import duckdb
 import openpyxl
@@ -19,6 +18,7 @@ from analysis.warehouse.checks import failures
 from analysis.warehouse.inputs import Input
 from analysis.warehouse.meta import sha256_of
 
+from .cmrt_writer import fill_template
 from .conftest import ROOT, SHARED_DATA
 
 TEMPLATE = SHARED_DATA / "smelters" / "RMI_CMRT_6.5.xlsx"
@@ -183,15 +183,7 @@ def test_shifted_columns_without_labels_are_refused(tmp_path):
 
 
 def _filled(path, company, rows):
-    shutil.copyfile(TEMPLATE, path)
-    wb = openpyxl.load_workbook(path)
-    wb["Declaration"]["D8"] = company
-    sheet = wb["Smelter List"]
-    for r, values in enumerate(rows, 5):
-        for col, value in values.items():
-            sheet[f"{col}{r}"] = value
-    wb.save(path)
-    return path
+    return fill_template(TEMPLATE, path, company, rows)
 
 
 @needs_template
