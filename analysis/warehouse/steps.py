@@ -162,16 +162,20 @@ STEPS: tuple[Step, ...] = (
         run=tracing_steps.marts_origin_attribution,
     ),
     _macro(
-        "marts.place_risk_contributions_at",
+        "marts.event_weights_at",
         ("as_of_date",),
         (
             "meta.params",
-            "core.event_links",
             "core.events",
             "reference.event_type_weights",
             "reference.geo_precision_weights",
             "reference.source_weights",
         ),
+    ),
+    _macro(
+        "marts.place_risk_contributions_at",
+        ("as_of_date",),
+        ("meta.params", "core.event_links", "marts.event_weights_at"),
     ),
     _macro(
         "marts.place_control_at",
@@ -302,15 +306,7 @@ STEPS: tuple[Step, ...] = (
     _table("marts.region_members", ("reference.regions", "core.sites", "core.hubs", "core.events")),
     _table(
         "marts.region_hotspots",
-        (
-            "meta.params",
-            "marts.region_members",
-            "core.events",
-            "reference.event_type_weights",
-            "reference.geo_precision_weights",
-            "reference.source_weights",
-            "marts.place_risk",
-        ),
+        ("meta.params", "marts.region_members", "marts.event_weights_at", "marts.place_risk"),
     ),
     _table(
         "marts.buyer_smelter_followup",

@@ -1,14 +1,9 @@
 -- Hotspots of each region: 0.5° grid cells (the PRIO-GRID cells of UCDP GED and of Berman et al. 2017,
 -- about 55 km, near the linking radius) ranked by the weighted events of the last reports.recent_days.
--- An event weighs type weight × 0.5^(age / half-life) × precision weight × (1 + fatality_weight ×
--- ln(1 + fatalities)) × source weight: a place's event contribution without the distance kernel.
+-- An event weighs what marts.event_weights_at says: its contribution to a place without the distance kernel.
 -- The year before gives the comparison (counts, not decayed weights).
 with params as (
-  select
-    max(number) filter (where key = 'scoring.half_life_days') as half_life_days,
-    max(number) filter (where key = 'scoring.fatality_weight') as fatality_weight,
-    max(number) filter (where key = 'reports.recent_days') as recent_days
-  from meta.params
+  select max(number) filter (where key = 'reports.recent_days') as recent_days from meta.params
 ),
 
 members as (
@@ -16,19 +11,7 @@ members as (
 ),
 
 events as (
-  select * from core.events where event_date <= $as_of::DATE and duplicate_of is null  -- counted once
-),
-
-type_weights as (
-  select * from reference.event_type_weights
-),
-
-precision_weights as (
-  select * from reference.geo_precision_weights
-),
-
-source_weights as (
-  select * from reference.source_weights
+  select * from marts.event_weights_at($as_of)
 ),
 
 cell_places as (
@@ -50,21 +33,11 @@ weighted as (
     m.region, e.*,
     floor((e.lat + 90) / 0.5)::INTEGER as grid_row,  -- PRIO-GRID row, 0 at the south pole
     floor((e.lon + 180) / 0.5)::INTEGER as grid_col,
-    $as_of::DATE - e.event_date <= p.recent_days as recent,
-    coalesce(ts.weight, tt.weight, 0)
-      * pow(0.5, ($as_of::DATE - e.event_date) / p.half_life_days)
-      * coalesce(pw.weight, 0.3)
-      * (1 + p.fatality_weight * ln(1 + coalesce(e.fatalities, 0)))
-      * coalesce(sw.weight, 1.0) as weight
+    e.age_days <= p.recent_days as recent
   from members as m
   join events as e on e.event_id = m.event_id
   cross join params as p
-  left join type_weights as ts on ts.event_type = e.event_type and ts.sub_event_type = e.sub_event_type
-  left join type_weights as tt on tt.event_type = e.event_type and tt.sub_event_type = '*'
-  left join precision_weights as pw
-    on pw.source_family = e.precision_family and pw.precision = e.geo_precision
-  left join source_weights as sw on sw.source = e.source
-  where $as_of::DATE - e.event_date <= 2 * p.recent_days
+  where e.age_days <= 2 * p.recent_days
 ),
 
 cells as (
