@@ -23,8 +23,10 @@ def _score(con, place):
 def test_country_origin_risk_is_output_weighted_path_risk(tiny):
     alpha, beta = _score(tiny, "S-COD-ALPHA"), _score(tiny, "S-COD-BETA")
     gtown, ktown = _score(tiny, "H-COD-GTOWN"), _score(tiny, "H-RWA-KTOWN")
-    alpha_path = max(alpha, gtown)  # Alpha sells only to Gtown
-    beta_path = max(beta, 0.5 * gtown + 0.5 * ktown)  # Beta: 0.5 stated to Gtown, the rest to Ktown
+    # A tonne carries the worst score on its way; Gtown passes everything on to Ktown (hub_links.csv).
+    alpha_path = max(alpha, gtown, ktown)  # Alpha sells only to Gtown
+    # Beta: 0.5 stated to Gtown (then Ktown), the rest straight to Ktown
+    beta_path = 0.5 * max(beta, gtown, ktown) + 0.5 * max(beta, ktown)
     assert _risk(tiny, "COD", "Ta") == pytest.approx((100 * alpha_path + 300 * beta_path) / 400)
     assert _risk(tiny, "COD", "Sn") == pytest.approx(beta_path)  # Beta is the only tin site
     assert _risk(tiny, "CHN", "Ta") == 10  # no site: reference baseline

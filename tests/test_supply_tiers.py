@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis.sources import supply_tiers
-from analysis.tracing.stages import stage_multipliers
+from analysis.sources.errors import InputError
+from analysis.tracing.stages import closed_cycles, stage_multipliers
 from analysis.warehouse.build import build
 from analysis.warehouse.inputs import Input
 from analysis.warehouse.tracing_steps import tier_edges
@@ -122,3 +123,39 @@ def test_build_has_company_rows(tiered):
     assert m[("Sn", BRAND)] == pytest.approx(buyer["Sn"])
     loaded = tiered.execute("select count(*) from staging.supply_tiers").fetchone()[0]
     assert loaded == 4
+
+
+def test_closed_cycle_is_found():
+    edges = pd.DataFrame(
+        {
+            "source": ["company:C", "company:D", "buyer:B1", "company:E"],
+            "target": ["company:D", "company:C", "company:E", "company:F"],
+            "tonnes": [1.0, 1.0, 0.5, 1.0],
+        }
+    )
+    assert closed_cycles(edges) == [["company:C", "company:D"]]
+    # Fed from outside, a cycle is an ordinary Leontief loop: E takes half from F, F all from E.
+    fed = pd.DataFrame(
+        {
+            "source": ["buyer:B1", "company:F", "company:E"],
+            "target": ["company:E", "company:E", "company:F"],
+            "tonnes": [0.5, 0.5, 1.0],
+        }
+    )
+    assert closed_cycles(fed) == []
+    m = _multipliers(fed.rename(columns={"tonnes": "share"}))
+    assert m["company:E"] == pytest.approx(80) and m["company:F"] == pytest.approx(80)
+
+
+def test_a_closed_cycle_of_companies_stops_the_build_with_a_clear_error(tmp_path):
+    if not (ROOT / "datasets" / "sample" / "events.csv").exists():
+        pytest.skip("the bundled sample is not in datasets/sample")
+    path = tmp_path / "tiers.csv"
+    path.write_text(
+        "supplier,customer,metal,share\nMaker One,Maker Two,Tin,1.0\nMaker Two,Maker One,Tin,1.0\n"
+    )
+    with pytest.raises(InputError, match="Maker One, Maker Two get all their metal from each other"):
+        build(
+            tmp_path / "w.duckdb",
+            inputs=[Input(path, "supply_tiers", hashlib.sha256(path.read_bytes()).hexdigest())],
+        )

@@ -10,8 +10,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from ..sources.errors import InputError
 from ..tracing.attribution import UNEXPLAINED, attribute
-from ..tracing.stages import stage_multipliers
+from ..tracing.stages import closed_cycles, site_hub_edges, stage_multipliers
 
 # One source per importer, metal and year (Comtrade > BACI > sample, as marts.smelter_origin_mix_at); within
 # it the importer's own record of its imports where it has one, else its partners' records of exports to it.
@@ -236,10 +237,36 @@ def stage_edges(mix: pd.DataFrame, buyer_rows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([supply[cols], smelters[cols], via_smelter[cols], direct[cols]], ignore_index=True)
 
 
+_SITE_PATHS = """
+select w.metal, w.country_iso3 as origin, w.site_id, w.share as site_share, p.path_no, p.step, p.place_id,
+  p.share, p.increment
+from marts.site_weights() as w
+join marts.site_path_risk_at(?::DATE) as p on p.site_id = w.site_id
+where w.share > 0
+"""
+
+
+def with_site_tiers(edges: pd.DataFrame, risk: pd.DataFrame, paths: pd.DataFrame):
+    """Add the mine sites and hubs above every origin of the graph that is scored by its sites: their edges,
+    and their risk in place of the origin's own (it arrives through them). risk: metal, node, risk."""
+    in_graph = set(zip(edges["metal"], edges["source"], strict=True))
+    paths = paths[
+        [(m, "origin:" + o) in in_graph for m, o in zip(paths["metal"], paths["origin"], strict=True)]
+    ]
+    shipped = edges[edges["source"].str.startswith("origin:") & edges["target"].str.startswith("country:")]
+    tonnes = shipped.groupby(["metal", shipped["source"].str[len("origin:") :]])["tonnes"].sum()
+    tonnes.index.names = ["metal", "origin"]
+    site_edges, site_risk = site_hub_edges(paths, tonnes)
+    scored = set(zip(paths["metal"], "origin:" + paths["origin"], strict=True))
+    risk = risk[[(m, n) not in scored for m, n in zip(risk["metal"], risk["node"], strict=True)]]
+    return pd.concat([edges, site_edges], ignore_index=True), pd.concat([risk, site_risk], ignore_index=True)
+
+
 def marts_stage_multipliers(con: duckdb.DuckDBPyConnection, ctx) -> None:
     """marts.stage_multipliers: risk per tonne at every node of the stage graph at the build's as-of date
-    (reads marts.smelter_origin_mix, marts.buyer_smelter_origins_at, marts.origin_risk_at, and for the
-    company tiers staging.supply_tiers and core.buyers)."""
+    (reads marts.smelter_origin_mix, marts.buyer_smelter_origins_at, marts.origin_risk_at, for the sites and
+    hubs marts.site_weights and marts.site_path_risk_at, and for the company tiers staging.supply_tiers and
+    core.buyers)."""
     mix = con.sql(_SMELTER_MIX).df()
     buyer_rows = con.execute(_BUYER_ROWS, [ctx.as_of]).df()
     risk = con.execute(_ORIGIN_RISK, [ctx.as_of]).df()
@@ -253,26 +280,36 @@ def marts_stage_multipliers(con: duckdb.DuckDBPyConnection, ctx) -> None:
         ]
     )
     tiers = tier_edges(con.sql(_TIERS).df(), graph)
+    for metal, group in tiers.groupby("metal"):
+        for cycle in closed_cycles(group):
+            names = ", ".join(n.split(":", 1)[1] for n in cycle)
+            raise InputError(
+                f"supply tiers ({metal}): {names} get all their metal from each other, so no origin reaches "
+                "them; give one of them a supplier outside the cycle, or shares summing to less than 1"
+            )
     if not tiers.empty:
         edges = pd.concat([edges, tiers], ignore_index=True)
     risk = pd.concat([risk, con.execute(_POOLED, [ctx.as_of]).df()]).drop_duplicates(["metal", "origin"])
+    risk = pd.DataFrame(
+        {"metal": risk["metal"], "node": "origin:" + risk["origin"], "risk": risk["risk"].fillna(0.0)}
+    )
+    edges, risk = with_site_tiers(edges, risk, con.execute(_SITE_PATHS, [ctx.as_of]).df())
     parts = []
     for metal, group in edges.groupby("metal"):
-        r = risk[risk["metal"] == metal]
-        origin_risk = pd.DataFrame({"node": "origin:" + r["origin"], "risk": r["risk"].fillna(0.0)})
-        origin_risk = origin_risk[origin_risk["node"].isin(set(group["source"]) | set(group["target"]))]
-        parts.append(stage_multipliers(group, origin_risk).assign(metal=metal))
-    out = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=["node", "throughput_t", "direct_risk", "multiplier", "metal"])
-    )
+        nodes = set(group["source"]) | set(group["target"])
+        node_risk = risk[(risk["metal"] == metal) & risk["node"].isin(nodes)][["node", "risk"]]
+        parts.append(stage_multipliers(group, node_risk).assign(metal=metal))
+    columns = ["node", "throughput_t", "direct_risk", "multiplier", "metal"]
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     out["stage"] = out["node"].str.split(":").str[0]
+    node = out["node"].str.split(":", n=1).str[1]
+    out["node_id"] = node.str.split("@").str[0]
+    out["origin_iso3"] = node.str.split("@").str[1]  # hubs: the country whose metal it is
     out["basis"] = "risk points per tonne of contained " + out["metal"]
     con.register("_stage_multipliers", out)
     con.execute(
-        "create or replace table marts.stage_multipliers as select ?::DATE as as_of, metal, stage, "
-        "substr(node, length(stage) + 2) as node_id, node, throughput_t, direct_risk, multiplier, basis "
+        "create or replace table marts.stage_multipliers as select ?::DATE as as_of, metal, stage, node_id, "
+        "origin_iso3, node, throughput_t, direct_risk, multiplier, basis "
         "from _stage_multipliers order by metal, stage, node",
         [ctx.as_of],
     )

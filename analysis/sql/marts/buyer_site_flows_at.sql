@@ -31,24 +31,8 @@ weights as (
   select buyer_id, excel_row, 'All', 1.0 / count(*) over (partition by buyer_id) from declared
 ),
 
-minerals as (
-  select code as mineral, metal from reference.metal_content where code_type = 'mineral'
-),
-
-site_metals as (
-  select s.site_id, s.country_iso3, m.metal, s.output_t_per_year
-  from (select site_id, country_iso3, output_t_per_year, unnest(minerals) as mineral from core.sites) as s
-  join minerals as m on m.mineral = s.mineral
-),
-
 site_weights as (
-  -- The weights of origin_risk_at: reported output, else the country's median, else equal.
-  select site_id, country_iso3, metal, weight / sum(weight) over (partition by country_iso3, metal) as weight
-  from (
-    select site_id, country_iso3, metal,
-      coalesce(output_t_per_year, median(output_t_per_year) over (partition by country_iso3, metal), 1) as weight
-    from site_metals
-  )
+  select site_id, country_iso3, metal, share as weight from marts.site_weights()
 ),
 
 paths as (

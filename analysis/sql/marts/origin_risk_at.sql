@@ -1,53 +1,29 @@
 -- Table macro origin_risk_at(as_of_date): the risk (0-100) of a tonne of metal mined in a country.
--- For a country with scored sites of the metal: the output-weighted mean over its sites of
--- greatest(site risk, share-weighted risk of the hubs the site feeds); weights are the reported output
--- (the country's median where unknown, else equal). Other countries: the reference baseline.
+-- For a country with scored sites of the metal: the weighted mean over its sites (site_weights: reported
+-- output, else the country's median, else equal) of each site's path risk: the score of the worst place its
+-- output passes, the site or any hub down the chain, averaged over its paths (site_path_risk_at).
+-- Other countries: the reference baseline.
 -- '_X' (unknown origin), and countries with neither sites nor baseline, get the world production-weighted
 -- mean of the known origins (pooled, as Trase).
-with place_risk as (
-  select * from marts.place_risk_at(as_of_date)
+with site_weights as (
+  select * from marts.site_weights()
 ),
 
-minerals as (
-  select code as mineral, metal from reference.metal_content where code_type = 'mineral'
-),
-
-site_minerals as (
-  select site_id, country_iso3, output_t_per_year, unnest(minerals) as mineral from core.sites
-),
-
-site_metals as (
-  select s.site_id, s.country_iso3, m.metal, s.output_t_per_year
-  from site_minerals as s
-  join minerals as m on m.mineral = s.mineral
-),
-
-hub_path as (
-  select r.site_id, sum(r.share * pr.score) / nullif(sum(r.share), 0) as hub_risk
-  from core.routes as r
-  join place_risk as pr on pr.place_id = r.hub_id
-  group by r.site_id
+path_risk as (
+  select site_id, sum(share * increment) as path_risk
+  from marts.site_path_risk_at(as_of_date)
+  group by site_id
 ),
 
 site_scores as (
-  select
-    sm.*,
-    pr.score as site_risk,
-    hp.hub_risk,
-    greatest(pr.score, coalesce(hp.hub_risk, 0)) as path_risk,
-    coalesce(
-      sm.output_t_per_year,
-      median(sm.output_t_per_year) over (partition by sm.country_iso3, sm.metal),
-      1
-    ) as weight
-  from site_metals as sm
-  join place_risk as pr on pr.place_id = sm.site_id
-  left join hub_path as hp on hp.site_id = sm.site_id
+  select w.site_id, w.country_iso3, w.metal, w.weight, p.path_risk
+  from site_weights as w
+  join path_risk as p on p.site_id = w.site_id
 ),
 
 from_sites as (
   select
-    country_iso3, metal, sum(weight * path_risk) / sum(weight) as risk, 'sites' as method,
+    country_iso3, metal, sum(weight * path_risk) / nullif(sum(weight), 0) as risk, 'sites' as method,
     count(*)::INTEGER as n_sites
   from site_scores
   group by country_iso3, metal
