@@ -104,7 +104,9 @@ class Warehouse:
         )
 
     def explain(self, name: str, as_of: date | str | None = None) -> dict[str, pl.DataFrame]:
-        """Why a place or buyer scores what it does: its components and what contributes most."""
+        """Why a place or buyer scores what it does, largest contributions first. A buyer: exposure per metal,
+        then its origins, smelters, the sites and hubs its metal may pass (places) and the events behind
+        them; a place: its score's components and its events."""
         d = _date(as_of) or self.as_of
         buyer_id = self._buyer_id(name, missing_ok=True)
         if buyer_id:
@@ -122,6 +124,16 @@ class Warehouse:
                     "order by contribution desc",
                     {"b": buyer_id, "d": d},
                 ),
+                "places": self.sql(
+                    "select * from marts.buyer_place_contributions_at($b, $d) where metal = 'All' "
+                    "order by points desc, metal_share desc",
+                    {"b": buyer_id, "d": d},
+                ),
+                "events": self.sql(
+                    "select * from marts.buyer_event_contributions_at($b, $d) where metal = 'All' "
+                    "order by points desc",
+                    {"b": buyer_id, "d": d},
+                ),
             }
         place_id = self._place_id(name)
         return {
@@ -134,6 +146,15 @@ class Warehouse:
                 {"p": place_id, "d": d},
             ),
         }
+
+    def stages(self, metal: str | None = None, stage: str | None = None) -> pl.DataFrame:
+        """Risk per tonne at every node of the stage graph (marts.stage_multipliers), sites to companies.
+        metal: 'Sn', 'Ta' or 'W'; stage: site, hub, origin, country, smelter, buyer or company."""
+        return self.sql(
+            "select * from marts.stage_multipliers where ($m is null or metal = $m) "
+            "and ($s is null or stage = $s) order by metal, multiplier desc",
+            {"m": metal, "s": stage},
+        )
 
     def whatif(
         self, offline: list[str] = (), captured: list[str] = (), as_of: date | str | None = None
@@ -164,6 +185,9 @@ class Warehouse:
         for buyer_id, buyer_name in rows:
             if name.lower() in (buyer_id.lower(), buyer_name.lower()):
                 return buyer_id
+        matches = [b for b, n in rows if name.lower() in n.lower()]
+        if len(matches) == 1:
+            return matches[0]
         if missing_ok:
             return None
         raise LookupError(f"unknown buyer {name!r}; buyers: {', '.join(n for _, n in rows)}")

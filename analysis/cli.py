@@ -204,6 +204,19 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--format", choices=["table", "csv", "json"], default="table")
     w.add_argument("--out", type=Path, metavar="PATH", help="write here instead of stdout")
     w.set_defaults(func=cmd_whatif)
+
+    e = sub.add_parser(
+        "explain",
+        help="why a buyer or place scores what it does: origins, smelters, places and events",
+        description="A buyer's exposure broken down to its countries of origin, smelters, the mine sites and "
+        "hubs its metal may pass and the events behind them; a place's score with its events. NAME is a "
+        "buyer's or place's id or name.",
+    )
+    e.add_argument("name", metavar="NAME", help="a buyer or place (id or name)")
+    _common(e)
+    e.add_argument("--limit", type=int, default=10, help="rows per part (default 10)")
+    e.add_argument("--format", choices=["table", "json"], default="table")
+    e.set_defaults(func=cmd_explain)
     return top
 
 
@@ -473,6 +486,55 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     result = whatif(args.db, offline=args.offline, captured=args.captured, as_of=args.as_of)
     scenario = ", ".join([f"{p} offline" for p in args.offline] + [f"{p} captured" for p in args.captured])
     _write_rows(result.columns, result.rows(), args.format, args.out, f"What if: {scenario}")
+    return EXIT_OK
+
+
+# The columns `minrisk explain` shows per part in a terminal table (--format json gives them all).
+EXPLAIN_COLUMNS = {
+    "exposure": ["metal", "exposure", "known_share", "unknown_share", "n_smelters"],
+    "origins": ["origin_name", "share", "origin_risk", "contribution"],
+    "smelters": [
+        "smelter_name",
+        "metal",
+        "rmap_status",
+        "origin_iso3",
+        "share",
+        "origin_risk",
+        "contribution",
+    ],
+    "places": ["name", "role", "country_iso3", "score", "controlled_by", "metal_share", "points"],
+    "events": ["event_date", "event_type", "location", "fatalities", "source", "via", "points"],
+    "score": [
+        "name",
+        "place_kind",
+        "score",
+        "tier",
+        "controlled_by",
+        "intensity_points",
+        "control_points",
+        "presence_points",
+        "n_events",
+    ],
+}
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .api import Warehouse
+
+    with Warehouse(args.db) as wh:
+        parts = {k: v.head(args.limit) for k, v in wh.explain(args.name, as_of=args.as_of).items()}
+    if args.format == "json":
+        print_json({k: rows_as_dicts(v.columns, v.rows()) for k, v in parts.items()})
+        return EXIT_OK
+    for part, frame in parts.items():
+        columns = [
+            c
+            for c in EXPLAIN_COLUMNS.get(
+                part, ["event_date", "event_type", "location", "fatalities", "distance_km", "contribution"]
+            )
+            if c in frame.columns
+        ]
+        print_table(columns, frame.select(columns).rows(), part.capitalize())
     return EXIT_OK
 
 

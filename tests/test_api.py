@@ -40,10 +40,24 @@ def test_explain_place_and_buyer(wh):
     place = wh.explain("Alpha mine")
     assert place["score"]["controlled_by"][0] == "Group X"
     assert place["events"]["contribution"].sum() == pytest.approx(place["score"]["intensity"][0])
-    buyer = wh.explain("Tiny Buyer Ltd", as_of=date(2025, 1, 31))
-    assert buyer["origins"]["contribution"].sum() == pytest.approx(
-        buyer["exposure"].filter(pl.col("metal") == "All")["exposure"][0]
+    buyer = wh.explain("Tiny Buyer", as_of=date(2025, 1, 31))  # a unique part of the name is enough
+    exposure = buyer["exposure"].filter(pl.col("metal") == "All")["exposure"][0]
+    assert buyer["origins"]["contribution"].sum() == pytest.approx(exposure)
+    # The places' points plus the origins not scored by sites make up the exposure too.
+    unscored = buyer["origins"].join(
+        wh.sql("select country_iso3 as origin_iso3 from marts.origin_risk where method = 'sites'"),
+        on="origin_iso3",
+        how="anti",
     )
+    assert buyer["places"]["points"].sum() + unscored["contribution"].sum() == pytest.approx(exposure)
+    assert set(buyer["places"]["role"]) <= {"mine site", "first hub", "downstream hub"}
+    assert buyer["events"]["points"].sum() <= buyer["places"]["points"].sum() + 1e-9
+
+
+def test_stages(wh):
+    hubs = wh.stages(metal="Ta", stage="hub")
+    assert set(hubs["node_id"]) == {"H-COD-GTOWN", "H-RWA-KTOWN"}
+    assert set(wh.stages()["stage"]) >= {"site", "hub", "origin", "country", "smelter", "buyer"}
 
 
 def test_unknown_place_suggests_names(wh):

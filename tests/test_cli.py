@@ -1,5 +1,6 @@
 """The command line: help with examples, builds, reports, and clear errors with documented exit codes."""
 
+import json
 import subprocess
 import sys
 
@@ -65,3 +66,14 @@ def test_build_then_report_for_past_date_and_unknown_buyer(tmp_path, monkeypatch
     )
     assert main(["report", "--db", str(db), "--buyer", "Nobody Inc"]) == EXIT_USAGE
     assert "Tiny Buyer Ltd" in capsys.readouterr().err
+
+
+def test_explain_a_buyer_and_a_place(tiny_db, capsys):
+    assert main(["explain", "Tiny Buyer", "--db", str(tiny_db), "--format", "json"]) == 0
+    parts = json.loads(capsys.readouterr().out)
+    assert list(parts) == ["exposure", "origins", "smelters", "places", "events"]
+    assert {r["metal"] for r in parts["exposure"]} == {"All", "Tantalum", "Tin"}
+    assert main(["explain", "Alpha mine", "--db", str(tiny_db), "--limit", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Score" in out and "Alpha" in out
+    assert main(["explain", "Atlantis", "--db", str(tiny_db)]) == EXIT_USAGE

@@ -136,6 +136,24 @@ def test_sample_shows_rwanda_tantalum_laundering_gap(sample):
     assert low > 0 and significant and basis == "tonnes of contained Ta"
 
 
+def test_myanmar_tin_concentrate_at_its_own_grade(sample):
+    # Wa State concentrate is ~20-25 % Sn (datasets/reference/ore_grades_by_exporter.csv), not the usual 65 %:
+    # China's 80,000 t of Myanmar concentrate in 2024 hold ≈ 17,600 t of tin, within Myanmar's 20,000 t mined.
+    rows = sample.execute(
+        "select reporter_iso3, partner_iso3, year, quantity_t, metal_t, grade_basis from core.trade_flows "
+        "where hs_code = '2609' and metal = 'Sn'"
+    ).fetchall()
+    for reporter, partner, year, quantity, metal, basis in rows:
+        mmr = partner == "MMR"
+        assert basis == ("exporter grade" if mmr else "standard grade"), (reporter, partner, year)
+        assert metal == pytest.approx(quantity * (0.22 if mmr else 0.65))
+    row = sample.execute(
+        "select exports_t, production_t, unexplained_t, significant from marts.production_plausibility "
+        "where country_iso3 = 'MMR' and metal = 'Sn' and year = 2024"
+    ).fetchone()
+    assert row[:3] == pytest.approx((80000 * 0.22, 20000, 80000 * 0.22 - 20000)) and not row[3]
+
+
 def test_sample_mirror_trade(sample):
     rows = {
         (r[0], r[1]): r[2:]

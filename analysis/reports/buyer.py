@@ -48,8 +48,8 @@ SANKEY_NOTE = (
 )
 PLACES_INTRO = (
     "The mine sites and hubs the buyer's metal may come from or pass through. Points are the part of the "
-    "exposure each place accounts for: a tonne carries the worse of its mine's score and its first hubs' "
-    "score, and the points go to whichever is worse. Downstream hubs carry metal but no points."
+    "exposure each place accounts for: a tonne carries the score of the worst place on its way, and each "
+    "place gets what it adds: the mine its own score, a hub what it raises that worst score by."
 )
 EVENTS_INTRO = (
     "The conflict events behind those points, with their own notes: a place's points split over its score's "

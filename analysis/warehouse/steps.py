@@ -103,6 +103,7 @@ STEPS: tuple[Step, ...] = (
             "staging.baci_flows",
             "staging.baci_country_codes",
             "reference.metal_content",
+            "reference.ore_grades_by_exporter",
         ),
     ),
     _table(

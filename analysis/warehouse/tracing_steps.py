@@ -250,15 +250,17 @@ def with_site_tiers(edges: pd.DataFrame, risk: pd.DataFrame, paths: pd.DataFrame
     """Add the mine sites and hubs above every origin of the graph that is scored by its sites: their edges,
     and their risk in place of the origin's own (it arrives through them). risk: metal, node, risk."""
     in_graph = set(zip(edges["metal"], edges["source"], strict=True))
-    paths = paths[
-        [(m, "origin:" + o) in in_graph for m, o in zip(paths["metal"], paths["origin"], strict=True)]
-    ]
+    keep = [(m, "origin:" + o) in in_graph for m, o in zip(paths["metal"], paths["origin"], strict=True)]
+    paths = paths[pd.Series(keep, index=paths.index, dtype=bool)]
+    if paths.empty:
+        return edges, risk
     shipped = edges[edges["source"].str.startswith("origin:") & edges["target"].str.startswith("country:")]
     tonnes = shipped.groupby(["metal", shipped["source"].str[len("origin:") :]])["tonnes"].sum()
     tonnes.index.names = ["metal", "origin"]
     site_edges, site_risk = site_hub_edges(paths, tonnes)
     scored = set(zip(paths["metal"], "origin:" + paths["origin"], strict=True))
-    risk = risk[[(m, n) not in scored for m, n in zip(risk["metal"], risk["node"], strict=True)]]
+    keep = [(m, n) not in scored for m, n in zip(risk["metal"], risk["node"], strict=True)]
+    risk = risk[pd.Series(keep, index=risk.index, dtype=bool)]
     return pd.concat([edges, site_edges], ignore_index=True), pd.concat([risk, site_risk], ignore_index=True)
 
 

@@ -29,6 +29,10 @@ metal_content as (
   select * from reference.metal_content where code_type = 'hs'
 ),
 
+exporter_grades as (
+  select * from reference.ore_grades_by_exporter where code_type = 'hs'
+),
+
 sample as (
   select year, reporter_iso3, partner_iso3, flow, hs_code, quantity_t, value_usd,
     coalesce(approx, false) as approx, source_ref, 'sample' as source
@@ -96,13 +100,18 @@ final as (
     f.hs_code,
     m.metal,
     f.quantity_t,
-    f.quantity_t * m.metal_content_factor as metal_t,  -- tonnes of product → tonnes of contained metal
+    -- tonnes of product → tonnes of contained metal, at the exporter's own grade where it is known
+    f.quantity_t * coalesce(g.metal_content_factor, m.metal_content_factor) as metal_t,
+    coalesce(g.metal_content_factor, m.metal_content_factor) as metal_content_factor,
+    case when g.metal_content_factor is not null then 'exporter grade' else 'standard grade' end as grade_basis,
     f.value_usd,
     f.approx,
     f.source_ref,
     f.source
   from combined as f
   left join metal_content as m on m.code = f.hs_code
+  left join exporter_grades as g on g.code = f.hs_code
+    and g.exporter_iso3 = case when f.flow in ('M', 'RM') then f.partner_iso3 else f.reporter_iso3 end
 )
 
 select * from final
