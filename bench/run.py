@@ -7,6 +7,10 @@
 2. scoring: place_risk_at over the bundled sample's events replicated to --scoring-events, against a
    distance-weighted count over the same links (baseline): the cost of the type, age, precision,
    fatality and source weights, control and tiers on top of reading the links.
+3. paths: origin_risk_at on the bundled sample's sites copied to --sites, each routed to --routes-per-site
+   random hubs (then on down the sample's hub links), against place_risk_at on the same warehouse
+   (baseline): the cost of walking every site's paths and taking the worst place on each
+   (marts.site_path_risk_at).
 """
 
 from __future__ import annotations
@@ -144,16 +148,68 @@ def bench_scoring(n_events: int, tmp: Path) -> dict:
     }
 
 
+def bench_paths(n_sites: int, routes_per_site: int, tmp: Path) -> dict:
+    """origin_risk_at with the sample's sites copied to `n_sites`, each routed to `routes_per_site` random
+    hubs, vs place_risk_at."""
+    from analysis.warehouse.build import build
+
+    db = tmp / "paths.duckdb"
+    build(db)
+    con = duckdb.connect(str(db))
+    copies = max(1, n_sites // con.execute("select count(*) from core.sites").fetchone()[0])
+    for table, key in (("core.sites", "site_id"), ("core.places", "place_id")):
+        kind = "" if table == "core.sites" else "where place_kind = 'site'"
+        con.execute(
+            f"insert into {table} select t.* replace (t.{key} || '#' || c.i as {key}) "
+            f"from {table} as t, range(1, ?) as c(i) {kind}",
+            [copies],
+        )
+    con.execute(
+        "create or replace table core.routes as "
+        "select s.site_id, h.hub_id, 1.0 / ? as share, true as assumed, 'bench' as source_ref "
+        "from core.sites as s, "
+        "lateral (select hub_id from core.hubs order by hash(s.site_id || hub_id) limit ?) as h",
+        [routes_per_site, routes_per_site],
+    )
+    as_of = con.execute("select as_of from meta.builds order by build_id desc limit 1").fetchall()[0][0]
+    steps = con.execute("select count(*) from marts.site_path_risk_at(?)", [as_of]).fetchone()[0]
+    sites = con.execute("select count(*) from core.sites").fetchone()[0]
+
+    def origin():
+        con.execute("select count(*), sum(risk) from marts.origin_risk_at(?)", [as_of]).fetchall()
+
+    def baseline():
+        con.execute("select count(*), sum(score) from marts.place_risk_at(?)", [as_of]).fetchall()
+
+    t_origin, t_base = _timed(origin), _timed(baseline)
+    con.close()
+    return {
+        "benchmark": "paths",
+        "sites": sites,
+        "routes_per_site": routes_per_site,
+        "path_steps": steps,
+        "origin_risk_at_s": round(t_origin, 3),
+        "baseline_place_risk_at_s": round(t_base, 3),
+        "ratio": round(t_origin / t_base, 1),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--places", type=int, default=2_000)
     ap.add_argument("--scoring-events", type=int, default=200_000)
+    ap.add_argument("--sites", type=int, default=2_000)
+    ap.add_argument("--routes-per-site", type=int, default=3)
     args = ap.parse_args()
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        results = [bench_linking(args.events, args.places), bench_scoring(args.scoring_events, Path(tmp))]
+        results = [
+            bench_linking(args.events, args.places),
+            bench_scoring(args.scoring_events, Path(tmp)),
+            bench_paths(args.sites, args.routes_per_site, Path(tmp)),
+        ]
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(results, indent=2))
