@@ -104,6 +104,26 @@ def test_flows_add_up_to_the_exposure(sample: duckdb.DuckDBPyConnection, as_of: 
     assert all(0 < events[m] <= places[m] + 1e-9 for m in events)
 
 
+def test_stages_add_up_to_the_exposure(sample: duckdb.DuckDBPyConnection, as_of: date) -> None:
+    exposure = dict(rows(sample, "select metal, exposure from marts.buyer_exposure"))
+    stages = rows(
+        sample,
+        "select metal, stage, share, points from marts.buyer_risk_by_stage_at(null, ?) "
+        "order by metal, stage_order",
+        as_of,
+    )
+    totals: dict[str, float] = {}
+    for metal, _, _, points in stages:
+        totals[metal] = totals.get(metal, 0.0) + points
+    assert totals == pytest.approx(exposure)
+    shares: dict[str, float] = {}
+    for metal, stage, share, _ in stages:
+        assert (share is None) == ("hub" in stage), stage  # the same tonne passes several hubs
+        shares[metal] = shares.get(metal, 0.0) + (share or 0.0)
+    assert shares == pytest.approx({m: 1.0 for m in exposure})  # sites and untraced origins: all the metal
+    assert {s for _, s, _, _ in stages} >= {"mine sites", "first hubs", "hubs further down the chain"}
+
+
 def test_event_contributions_carry_the_events_own_notes(
     sample: duckdb.DuckDBPyConnection, as_of: date
 ) -> None:

@@ -101,6 +101,7 @@ def test_buyer_report_sections(pages: dict) -> None:
         "Exposure by country of origin (all metals)",
         "Exposure by smelter",
         "Smelters needing follow-up",
+        "Where the risk enters the chain",
         "Places that contribute most",
         "Events behind the exposure",
     ):

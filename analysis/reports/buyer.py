@@ -24,7 +24,7 @@ from analysis.reports.common import (
     resolve_as_of,
     synthetic_notice,
 )
-from analysis.reports.figures_buyer import supply_sankey
+from analysis.reports.figures_buyer import stage_bars, supply_sankey
 from analysis.reports.html import Card, Section
 
 __all__ = ["buyer_page"]
@@ -45,6 +45,13 @@ SANKEY_NOTE = (
     "A country's metal is split over its scored mine sites by reported output, and each site's over its "
     "routes and hub-to-hub legs (core.routes, core.hub_links; many shares are assumed). Which smelter gets "
     "which site's metal is not known: every smelter sourcing from a country gets that country's mix."
+)
+STAGES_INTRO = (
+    "The exposure split by where it arises: a tonne from a country scored by its mine sites carries the "
+    "score of the worst place on its way, so the mine sites, the first hubs and the hubs further down the "
+    "chain each add what they raise it by; metal from other origins carries its country's baseline, the "
+    "pooled risk of unknown origin, or the recycled rate. A hub's share is not shown: the same tonne passes "
+    "several."
 )
 PLACES_INTRO = (
     "The mine sites and hubs the buyer's metal may come from or pass through. Points are the part of the "
@@ -173,6 +180,21 @@ def _smelter_sections(smelters: pd.DataFrame) -> list[Section]:
     ]
 
 
+def _stage_section(stages: pd.DataFrame) -> Section:
+    stages = stages.assign(
+        share_pct=stages.share.map(lambda x: None if pd.isna(x) else round(100 * x, 2)),
+        label=stages.stage.str[:1].str.upper() + stages.stage.str[1:],
+    )
+    columns = {"label": "Stage", "share_pct": "Share of the buyer's metal (%)", "points": "Exposure points"}
+    return Section(
+        "Where the risk enters the chain",
+        figure=stage_bars(stages),
+        rows=records(stages, list(columns)),
+        columns=columns,
+        intro=STAGES_INTRO,
+    )
+
+
 def _places_section(places: pd.DataFrame) -> Section:
     places = places.assign(
         share_pct=places.metal_share.map(lambda x: None if pd.isna(x) else round(100 * x, 2)),
@@ -259,6 +281,7 @@ def buyer_page(con: duckdb.DuckDBPyConnection, as_of: date | None = None, buyer:
         per_metal,
         _origin_section(frame(con, q.buyer_origin_mix(), as_of, buyer_id, metal)),
         *_smelter_sections(smelters),
+        _stage_section(frame(con, qb.risk_by_stage(), buyer_id, as_of, metal)),
         _places_section(frame(con, qb.place_contributions(), buyer_id, as_of, metal, TOP_N)),
         _events_section(events),
     ]

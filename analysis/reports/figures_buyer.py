@@ -1,6 +1,8 @@
-"""Buyer report figures: the supply-chain Sankey (origin → hub → export point → smelter → buyer).
+"""Buyer report figures: the supply-chain Sankey (origin → hub → export point → smelter → buyer) and where
+the exposure enters the chain.
 
-A DataFrame in (marts.buyer_flow_links_at), a go.Figure out. Every label goes through `safe()`.
+A DataFrame in (marts.buyer_flow_links_at, marts.buyer_risk_by_stage_at), a go.Figure out. Every label goes
+through `safe()`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from plotly.colors import sample_colorscale
 
 from analysis.reports.html import safe
 from analysis.reports.maps import short_label
-from analysis.reports.style import RISK_SCALE, base_layout, empty
+from analysis.reports.style import OKABE_ITO, RISK_SCALE, base_layout, empty
 
 LAYERS = ("origin", "hub", "export", "smelter", "buyer")
 LAYER_TITLES = ("Country of origin", "First trading hub", "Export point", "Smelter", "Buyer")
@@ -19,6 +21,7 @@ UNTRACED = {"hub": "Route not traced", "export": "Export point not traced"}
 MAX_NODES = 14  # per layer; the smaller ones merge into "Other (n)" so labels stay readable
 NODE_COLOUR = "#5b6473"
 UNTRACED_COLOUR = "#c4c9d1"
+PLACE_STAGES = {"mine sites", "first hubs", "hubs further down the chain"}
 KEYS = ["source_layer", "source_id", "source_name", "target_layer", "target_id", "target_name"]
 
 
@@ -189,6 +192,39 @@ def supply_sankey(links: pd.DataFrame) -> go.Figure:
             xaxis={"visible": False},
             yaxis={"visible": False},
             plot_bgcolor="rgba(0,0,0,0)",
+        )
+    )
+    return fig
+
+
+def stage_bars(stages: pd.DataFrame) -> go.Figure:
+    """The exposure points each stage of the chain adds, in chain order from the top (mine sites first)."""
+    fig = go.Figure()
+    if stages.empty:
+        return empty(fig, "No exposure recorded for this buyer.")
+    rows = stages.iloc[::-1]  # a horizontal bar chart draws its first row at the bottom
+    fig.add_trace(
+        go.Bar(
+            y=[safe(s[:1].upper() + s[1:]) for s in rows.stage],
+            x=rows.points,
+            orientation="h",
+            # Traced to sites and hubs in one colour, country-level origins in another (Okabe–Ito).
+            marker={"color": [OKABE_ITO[0] if s in PLACE_STAGES else OKABE_ITO[1] for s in rows.stage]},
+            text=[f"{p:.1f}" for p in rows.points],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[["—" if pd.isna(s) else f"{s:.1%}"] for s in rows.share],
+            hovertemplate="<b>%{y}</b><br>%{x:.1f} exposure points<br>Share of the metal %{customdata[0]}"
+            "<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        **base_layout(
+            height=max(240, 34 * len(rows) + 110),
+            margin={"l": 10, "r": 40, "t": 10, "b": 50},
+            showlegend=False,
+            xaxis={"title": {"text": "Exposure points (they add up to the exposure)"}, "rangemode": "tozero"},
+            yaxis={"automargin": True},
         )
     )
     return fig

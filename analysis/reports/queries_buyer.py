@@ -57,3 +57,13 @@ def event_contributions() -> str:
         where metal = ?
         order by points desc, event_id
     """
+
+
+def risk_by_stage() -> str:
+    """Where the exposure enters the chain, in chain order (bind: buyer_id, as_of, metal)."""
+    return """
+        select stage, share, points
+        from marts.buyer_risk_by_stage_at(?, ?)
+        where metal = ?
+        order by stage_order
+    """

@@ -279,6 +279,11 @@ STEPS: tuple[Step, ...] = (
         ("marts.buyer_site_flows_at", "marts.place_risk_at", "marts.site_path_risk_at"),
     ),
     _macro(
+        "marts.buyer_risk_by_stage_at",
+        ("buyer", "as_of_date"),
+        ("marts.buyer_place_contributions_at", "marts.buyer_site_flows_at"),
+    ),
+    _macro(
         "marts.buyer_event_contributions_at",
         ("buyer", "as_of_date"),
         (
