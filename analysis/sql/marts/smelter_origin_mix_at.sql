@@ -120,9 +120,9 @@ no_data as (
 ),
 
 final as (
-  select as_of_date::DATE as as_of, * from mixed
+  select as_of_date::DATE as as_of, *, 'tonnes of contained ' || metal as basis from mixed
   union all
-  select as_of_date::DATE, * from no_data
+  select as_of_date::DATE, *, 'tonnes of contained ' || metal_symbol from no_data
 )
 
 select * from final
