@@ -147,14 +147,24 @@ class Warehouse:
             ),
         }
 
-    def stages(self, metal: str | None = None, stage: str | None = None) -> pl.DataFrame:
+    def stages(
+        self, metal: str | None = None, stage: str | None = None, as_of: date | str | None = None
+    ) -> pl.DataFrame:
         """Risk per tonne at every node of the stage graph (marts.stage_multipliers), sites to companies.
-        metal: 'Sn', 'Ta' or 'W'; stage: site, hub, origin, country, smelter, buyer or company."""
-        return self.sql(
+        metal: 'Sn', 'Ta' or 'W'; stage: site, hub, origin, country, smelter, buyer or company. Another
+        date than the build's is computed on a scratch copy (a few seconds)."""
+        from .warehouse.as_of import marts_as_of
+
+        query = (
             "select * from marts.stage_multipliers where ($m is null or metal = $m) "
-            "and ($s is null or stage = $s) order by metal, multiplier desc",
-            {"m": metal, "s": stage},
+            "and ($s is null or stage = $s) order by metal, multiplier desc"
         )
+        params = {"m": metal, "s": stage}
+        d = _date(as_of)
+        if d is None or d == self.as_of:
+            return self.sql(query, params)
+        with marts_as_of(self.path, d) as con:
+            return con.sql(query, params=params).pl()
 
     def whatif(
         self, offline: list[str] = (), captured: list[str] = (), as_of: date | str | None = None

@@ -58,6 +58,12 @@ def test_stages(wh):
     hubs = wh.stages(metal="Ta", stage="hub")
     assert set(hubs["node_id"]) == {"H-COD-GTOWN", "H-RWA-KTOWN"}
     assert set(wh.stages()["stage"]) >= {"site", "hub", "origin", "country", "smelter", "buyer"}
+    # Before Group X took Alpha (tiny world: 2025-01-01) its metal carried less risk.
+    before = wh.stages(metal="Ta", stage="site", as_of="2024-12-31")
+    assert set(before["as_of"]) == {date(2024, 12, 31)}
+    now = wh.stages(metal="Ta", stage="site").filter(pl.col("node_id") == "S-COD-ALPHA")["multiplier"][0]
+    then = before.filter(pl.col("node_id") == "S-COD-ALPHA")["multiplier"][0]
+    assert then < now
 
 
 def test_unknown_place_suggests_names(wh):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 
@@ -48,11 +49,16 @@ def _sql_step(con: duckdb.DuckDBPyConnection, step: Step, binds: dict[str, objec
 
 
 def run_mart_tables(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
-    """Recompute the materialised marts for `as_of` (their macros stay as built)."""
+    """Recompute the materialised marts for `as_of`, SQL and Python steps in their declared order (the
+    macros stay as built)."""
     radius = con.execute("select number from meta.params where key = 'linking.radius_km'").fetchone()[0]
     for step in STEPS:
-        if step.kind == "table" and step.creates.startswith("marts."):
+        if not step.creates.startswith("marts."):
+            continue
+        if step.kind == "table":
             _sql_step(con, step, {"as_of": as_of, "radius_km": radius})
+        elif step.kind == "python":
+            step.run(con, SimpleNamespace(as_of=as_of))  # the marts' Python steps read only the date
 
 
 def _keep_history(con: duckdb.DuckDBPyConnection, old: Path) -> None:
