@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import duplicates, loaders, site_steps, tracing_steps
+from . import duplicates, loaders, network_steps, site_steps, tracing_steps
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,14 @@ STEPS: tuple[Step, ...] = (
         "core.site_interference",
         ("core.site_visits", "core.site_matches", "reference.armed_interference_annex_ii"),
     ),
-    _table("core.hubs", ("staging.sample_hubs",)),
+    _table("core.hubs", ("staging.sample_hubs", "staging.trade_hubs")),
     _table("core.places", ("core.sites", "core.hubs")),
-    _table("core.routes", ("staging.sample_routes",)),
-    _table("core.hub_links", ("staging.sample_hub_links",)),
+    _table(
+        "core.network_refs", ("staging.trade_routes", "staging.trade_hub_links", "core.sites", "core.hubs")
+    ),
+    Step("meta.rejects", "python", ("core.network_refs",), run=network_steps.reject_unresolved_network_rows),
+    _table("core.routes", ("staging.sample_routes", "core.network_refs")),
+    _table("core.hub_links", ("staging.sample_hub_links", "core.network_refs")),
     _table(
         "core.event_records",
         (

@@ -1,6 +1,17 @@
--- Which sites feed which hubs. A site with no stated shares splits its output equally (marked assumed).
-with sample_routes as (
-  select * from staging.sample_routes
+-- Which sites feed which hubs: the bundled sample's routes and the user's (core.network_refs, resolved).
+-- A site's routes come from one source: the user's rows for a site replace the sample's. A site with no
+-- stated shares splits its output equally (marked assumed).
+with user_routes as (
+  select from_id as site_id, to_id as hub_id, share, assumed, source_ref
+  from core.network_refs
+  where kind = 'route' and reason is null
+),
+
+all_routes as (
+  select site_id, hub_id, share, assumed, source_ref from staging.sample_routes as s
+  where not exists (select 1 from user_routes as u where u.site_id = s.site_id)
+  union all
+  select * from user_routes
 ),
 
 shares as (
@@ -13,7 +24,7 @@ shares as (
     count(share) over (partition by site_id) as n_stated,
     assumed,
     source_ref
-  from sample_routes
+  from all_routes
 ),
 
 final as (
