@@ -91,10 +91,11 @@ def parser() -> argparse.ArgumentParser:
         "--with",
         dest="files",
         nargs="+",
+        action="extend",  # --with a.csv --with b.csv loads both
         type=Path,
         default=[],
         metavar="FILE",
-        help="also load these files (see `minrisk sources`)",
+        help="also load these files (see `minrisk sources`); repeatable",
     )
     b.add_argument("--format", metavar="NAME", help="format of the --with files (default: detected)")
     _script_flags(b)

@@ -66,13 +66,32 @@ STEPS: tuple[Step, ...] = (
         "core.site_interference",
         ("core.site_visits", "core.site_matches", "reference.armed_interference_annex_ii"),
     ),
-    _table("core.hubs", ("staging.sample_hubs", "staging.trade_hubs")),
+    _table(
+        "core.hubs",
+        (
+            "meta.params",
+            "staging.sample_hubs",
+            "staging.trade_hubs",
+            "staging.ipis_places",
+            "core.haversine_km",
+        ),
+    ),
     _table("core.places", ("core.sites", "core.hubs")),
     _table(
         "core.network_refs", ("staging.trade_routes", "staging.trade_hub_links", "core.sites", "core.hubs")
     ),
     Step("meta.rejects", "python", ("core.network_refs",), run=network_steps.reject_unresolved_network_rows),
-    _table("core.routes", ("staging.sample_routes", "core.network_refs")),
+    _table(
+        "core.routes",
+        (
+            "meta.params",
+            "staging.sample_routes",
+            "core.network_refs",
+            "core.sites",
+            "core.hubs",
+            "core.haversine_km",
+        ),
+    ),
     _table("core.hub_links", ("staging.sample_hub_links", "core.network_refs")),
     _table(
         "core.event_records",
