@@ -2,8 +2,8 @@
 -- may have taken: declared smelter ← country of origin ← mine site ← first hub → hub where the chain ends.
 -- share = the fraction of the buyer's metal on the row (per metal, and 'All' over all declared smelters; each
 -- smelter counts equally as a CMRT states no volumes). A country of origin with scored sites of the metal is
--- split over its sites by output (as origin_risk_at weighs them) and each site over its routes
--- (site_hub_paths); a site without routes keeps its share with no hub. Other origins have no site.
+-- split over its sites by output (as origin_risk_at weighs them) and each site over its paths
+-- (site_path_risk_at); a site without routes keeps its share with no hub. Other origins have no site.
 -- `buyer` matches a buyer id or name (case-insensitive), or null for all buyers.
 with buyers as (
   select * from core.buyers
@@ -35,22 +35,19 @@ site_weights as (
   select site_id, country_iso3, metal, share as weight from marts.site_weights()
 ),
 
-paths as (
-  select * from marts.site_hub_paths where exit_share > 0
+path_steps as (
+  select * from marts.site_path_risk_at(as_of_date)
 ),
 
-unrouted as (
-  select s.site_id, greatest(1 - coalesce(sum(r.share), 0), 0) as share
-  from core.sites as s
-  left join core.routes as r on r.site_id = s.site_id
-  group by s.site_id
-  having greatest(1 - coalesce(sum(r.share), 0), 0) > 0
-),
-
+-- Each path of a site's output (site_path_risk_at, the paths its risk is taken over): its first hub and the
+-- hub where it leaves the chain; a path of the site alone (no route) has neither.
 site_paths as (
-  select site_id, first_hub_id, hub_id as exit_hub_id, exit_share as share from paths
-  union all
-  select site_id, null, null, share from unrouted
+  select x.site_id, f.place_id as first_hub_id, case when x.step > 0 then x.place_id end as exit_hub_id,
+    sum(x.share) as share
+  from path_steps as x
+  left join path_steps as f on f.site_id = x.site_id and f.path_no = x.path_no and f.step = 1
+  where x.is_exit
+  group by all
 ),
 
 origins as (
