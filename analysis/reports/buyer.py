@@ -182,7 +182,7 @@ def _smelter_sections(smelters: pd.DataFrame) -> list[Section]:
 
 def _stage_section(stages: pd.DataFrame) -> Section:
     stages = stages.assign(
-        share_pct=stages.share.map(lambda x: None if pd.isna(x) else round(100 * x, 2)),
+        share_pct=stages.share.map(lambda x: pct(x, 2)),
         label=stages.stage.str[:1].str.upper() + stages.stage.str[1:],
     )
     columns = {"label": "Stage", "share_pct": "Share of the buyer's metal (%)", "points": "Exposure points"}
@@ -197,7 +197,7 @@ def _stage_section(stages: pd.DataFrame) -> Section:
 
 def _places_section(places: pd.DataFrame) -> Section:
     places = places.assign(
-        share_pct=places.metal_share.map(lambda x: None if pd.isna(x) else round(100 * x, 2)),
+        share_pct=places.metal_share.map(lambda x: pct(x, 2)),
         type=places.place_kind + " · " + places.role,
     )
     columns = {

@@ -66,8 +66,9 @@ def records(df: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def pct(x: Any) -> float | None:
-    return None if x is None or pd.isna(x) else round(100 * float(x), 1)
+def pct(x: Any, digits: int = 1) -> float | None:
+    """A fraction as a percentage rounded to `digits`; None when missing."""
+    return None if x is None or pd.isna(x) else round(100 * float(x), digits)
 
 
 def slug(text: str, limit: int = 60) -> str:

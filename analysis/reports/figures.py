@@ -8,7 +8,6 @@ Maps live in maps.py, the other report kinds' figures in figures_<kind>.py, shar
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 
 import pandas as pd
@@ -23,6 +22,7 @@ from analysis.reports.style import (
     base_layout,
     day,
     empty,
+    event_marker,
     legend_key,
     num,
 )
@@ -64,7 +64,6 @@ def hub_timeline(timeline: pd.DataFrame, as_of: date) -> go.Figure:
             ev = timeline[(timeline.event_type == t) & ((timeline.source == "synthetic") == synthetic)]
             if ev.empty:
                 continue
-            size = [min(8 + 3 * math.sqrt(max(f or 0, 0)), 40) for f in ev.fatalities.fillna(0)]
             hover = [
                 f"<b>{safe(e.hub_name)}</b> · {day(e.event_date)}<br>{safe(e.event_type)}: "
                 f"{safe(e.sub_event_type)}<br>Fatalities {num(e.fatalities, 0)}"
@@ -83,16 +82,7 @@ def hub_timeline(timeline: pd.DataFrame, as_of: date) -> go.Figure:
                     showlegend=not synthetic or only_synthetic,
                     text=hover,
                     hovertemplate="%{text}<extra></extra>",
-                    marker={
-                        "size": size,
-                        "color": colour[t],
-                        "symbol": "circle-open" if synthetic else "circle",
-                        "opacity": 0.85,
-                        "line": {
-                            "width": 2 if synthetic else 0.5,
-                            "color": colour[t] if synthetic else "#fff",
-                        },
-                    },
+                    marker=event_marker(ev.fatalities, colour[t], synthetic),
                 )
             )
     if (timeline.source == "synthetic").any():

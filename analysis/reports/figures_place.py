@@ -5,7 +5,6 @@ A DataFrame in, a go.Figure out. Every data string goes through `safe()`.
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 
 import pandas as pd
@@ -14,7 +13,16 @@ import plotly.graph_objects as go
 from analysis.reports.figures_region import add_tier_guides
 from analysis.reports.html import safe
 from analysis.reports.maps import event_traces, label_positions, map_layout, place_hover, short_label
-from analysis.reports.style import OKABE_ITO, RISK_SCALE, base_layout, day, empty, legend_key, num
+from analysis.reports.style import (
+    OKABE_ITO,
+    RISK_SCALE,
+    base_layout,
+    day,
+    empty,
+    event_marker,
+    legend_key,
+    num,
+)
 
 COMPONENTS = (
     ("intensity_points", "Intensity (events nearby)", "#0072B2"),
@@ -198,16 +206,7 @@ def events_timeline(events: pd.DataFrame, as_of: date, days: int) -> go.Figure:
                         for e, n in zip(ev.itertuples(), notes, strict=True)
                     ],
                     hovertemplate="%{text}<extra></extra>",
-                    marker={
-                        "size": [min(8 + 3 * math.sqrt(max(f or 0, 0)), 40) for f in ev.fatalities.fillna(0)],
-                        "color": colour[t],
-                        "symbol": "circle-open" if synthetic else "circle",
-                        "opacity": 0.85,
-                        "line": {
-                            "width": 2 if synthetic else 0.5,
-                            "color": colour[t] if synthetic else "#fff",
-                        },
-                    },
+                    marker=event_marker(ev.fatalities, colour[t], synthetic),
                 )
             )
     if events.source.eq("synthetic").any():

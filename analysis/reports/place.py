@@ -163,9 +163,7 @@ def _routes_section(routes: pd.DataFrame) -> Section:
 
 
 def _buyers_section(buyers: pd.DataFrame) -> Section:
-    buyers = buyers.assign(
-        share_pct=buyers.metal_share.map(lambda x: None if pd.isna(x) else round(100 * x, 3))
-    )
+    buyers = buyers.assign(share_pct=buyers.metal_share.map(lambda x: pct(x, 3)))
     columns = {
         "buyer_name": "Buyer",
         "metal": "Metal basis",

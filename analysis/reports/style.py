@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -61,3 +63,15 @@ def legend_key(trace: type[go.Scatter] | type[go.Scattergeo], name: str, marker:
     """A legend-only entry (no data): explains a symbol without taking one data point's colour."""
     coords = {"lon": [None], "lat": [None]} if trace is go.Scattergeo else {"x": [None], "y": [None]}
     return trace(**coords, mode="markers", name=name, marker=marker, hoverinfo="skip")
+
+
+def event_marker(fatalities: pd.Series, colour: str, synthetic: bool) -> dict:
+    """Timeline markers of events: sized by fatalities, hollow when synthetic so they never pass for
+    recorded ones."""
+    return {
+        "size": [min(8 + 3 * math.sqrt(max(f or 0, 0)), 40) for f in fatalities.fillna(0)],
+        "color": colour,
+        "symbol": "circle-open" if synthetic else "circle",
+        "opacity": 0.85,
+        "line": {"width": 2 if synthetic else 0.5, "color": colour if synthetic else "#fff"},
+    }

@@ -18,7 +18,7 @@ import duckdb
 from ..schema import table
 from ..sqlgen import quote_ident
 from ..warehouse.meta import FileStats
-from .csv_table import load_csv
+from .csv_table import create_staging, load_csv
 from .errors import InputError
 from .registry import Format
 from .text import peek_header, prepare
@@ -104,13 +104,6 @@ def _filter_codes(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]
     return [c for c in codes if len(c) == 6], [c for c in codes if len(c) == 4]
 
 
-def _create(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    spec = table(name)
-    cols = ", ".join(f"{quote_ident(c.name)} {c.type}" for c in spec.columns)
-    con.execute(f"create table if not exists {name} ({cols}, _file VARCHAR, _line BIGINT)")
-    return [c.name for c in spec.columns]
-
-
 def load_baci(con: duckdb.DuckDBPyConnection, path: Path, build_id: int) -> FileStats:
     """Load the 3T rows of one BACI data file into staging.baci_flows; bad rows into meta.rejects."""
     text = prepare(path)
@@ -133,7 +126,7 @@ def load_baci(con: duckdb.DuckDBPyConnection, path: Path, build_id: int) -> File
     ).fetchall()
     register_code_map(con, "_baci_codes", [(c, None) for (c,) in codes if c is not None])
     con.execute(TYPED_SQL, {"codes": six})
-    names = _create(con, FLOWS)
+    names = create_staging(con, table(FLOWS))
     cols = ", ".join(quote_ident(n) for n in names)
     con.execute(
         f"insert into {FLOWS} select {cols}, $p, _line from _baci_typed where reject_reason is null",

@@ -16,9 +16,9 @@ import openpyxl
 
 from .. import countries
 from ..schema import table
-from ..sqlgen import quote_ident
-from ..warehouse.meta import FileStats
+from ..warehouse.meta import FileStats, record_rejects
 from .cmrt_layout import Vocabulary, check_metal_column, header_row, normalise, vocabulary
+from .csv_table import append_staging
 from .errors import InputError
 from .registry import Format
 
@@ -194,20 +194,9 @@ def read_smelter_list(path: Path) -> tuple[list[dict], list[dict]]:
 
 def load_cmrt(con: duckdb.DuckDBPyConnection, path: Path, build_id: int) -> FileStats:
     rows, rejects = read_smelter_list(path)
-    spec = table(TABLE)
-    names = [c.name for c in spec.columns]
-    cols = ", ".join(f"{quote_ident(c.name)} {c.type}" for c in spec.columns)
-    con.execute(f"create table if not exists {TABLE} ({cols}, _file VARCHAR, _line BIGINT)")
-    if rows:
-        con.executemany(
-            f"insert into {TABLE} values ({', '.join('?' * (len(names) + 2))})",
-            [[r.get(c) for c in names] + [str(path), r["excel_row"]] for r in rows],
-        )
-    if rejects:
-        con.executemany(
-            f"insert into meta.rejects values (?, ?, '{TABLE}', ?, ?, ?, ?)",
-            [[build_id, str(path), r["excel_row"], r["column_name"], r["reason"], r["raw"]] for r in rejects],
-        )
+    append_staging(con, table(TABLE), path, rows, line_key="excel_row")
+    bad = [(r["excel_row"], r["column_name"], r["reason"], r["raw"]) for r in rejects]
+    record_rejects(con, build_id, path, TABLE, bad)
     n = len(rows) + len(rejects)
     return FileStats(str(path), "rmi_cmrt", TABLE, n, len(rows), len(rejects))
 

@@ -92,6 +92,27 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, spec: Table, allow_mis
 ExtraReasons = Callable[[Binds], list[str]]
 
 
+def create_staging(con: duckdb.DuckDBPyConnection, spec: Table) -> list[str]:
+    """Create `spec`'s staging table (its declared columns, then _file and _line) if it does not exist yet;
+    return the declared column names."""
+    cols = ", ".join(f"{quote_ident(c.name)} {c.type}" for c in spec.columns)
+    con.execute(f"create table if not exists {spec.name} ({cols}, _file VARCHAR, _line BIGINT)")
+    return [c.name for c in spec.columns]
+
+
+def append_staging(
+    con: duckdb.DuckDBPyConnection, spec: Table, path: Path | str, rows: list[dict], line_key: str = "_line"
+) -> None:
+    """Append rows read by Python (dicts keyed by column name, the source line under `line_key`) to
+    `spec`'s staging table, creating it on first use."""
+    names = create_staging(con, spec)
+    if rows:
+        con.executemany(
+            f"insert into {spec.name} values ({', '.join('?' * (len(names) + 2))})",
+            [[r.get(n) for n in names] + [str(path), r[line_key]] for r in rows],
+        )
+
+
 def load_csv(
     con: duckdb.DuckDBPyConnection,
     path: Path,

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..schema import Table
 from ..sqlgen import quote_ident
-from ..warehouse.meta import FileStats
+from ..warehouse.meta import FileStats, record_rejects
 from .csv_table import ExtraReasons, header_mapping, load_raw_rows
 from .errors import InputError
 
@@ -201,14 +201,8 @@ def load_geojson(
     finally:
         con.unregister("_features")
     stats = load_raw_rows(con, "_raw_rows", path, spec, build_id, fmt, extra_reasons)
-    if rejects:
-        con.executemany(
-            "insert into meta.rejects values (?, ?, ?, ?, ?, ?, ?)",
-            [
-                [build_id, str(path), spec.name, r["line"], r["column_name"], r["reason"], r["raw"]]
-                for r in rejects
-            ],
-        )
+    bad = [(r["line"], r["column_name"], r["reason"], r["raw"]) for r in rejects]
+    record_rejects(con, build_id, path, spec.name, bad)
     n = len(rejects)
     return FileStats(
         str(path), fmt, spec.name, stats.rows_read + n, stats.rows_loaded, stats.rows_rejected + n

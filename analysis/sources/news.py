@@ -17,6 +17,7 @@ from ..news.extract import NewsEvent, Typer, extract
 from ..schema import table
 from ..warehouse.meta import FileStats
 from . import event_checks
+from .csv_table import create_staging
 from .errors import InputError
 from .registry import Format
 
@@ -89,9 +90,7 @@ def load_news(con: duckdb.DuckDBPyConnection, path: Path, build_id: int) -> File
     except ArticleError as e:
         raise InputError(f"{path}: {e}") from None
     events = extract(article, warehouse_gazetteer(con))
-    spec = table(TABLE)
-    cols = ", ".join(f'"{c.name}" {c.type}' for c in spec.columns)
-    con.execute(f"create table if not exists {TABLE} ({cols}, _file VARCHAR, _line BIGINT)")
+    create_staging(con, table(TABLE))
     name = str(path)
     con.execute(f"delete from {TABLE} where _file = ?", [name])
     if events:

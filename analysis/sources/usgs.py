@@ -20,8 +20,8 @@ import duckdb
 
 from ..countries import to_iso3
 from ..schema import table
-from ..sqlgen import quote_ident
-from ..warehouse.meta import FileStats
+from ..warehouse.meta import FileStats, record_rejects
+from .csv_table import append_staging
 from .errors import InputError
 from .registry import Format
 from .text import peek_header, prepare
@@ -230,20 +230,9 @@ def load_usgs(con: duckdb.DuckDBPyConnection, path: Path, build_id: int) -> File
         con.execute("select lower(trim(commodity)), metal from reference.commodity_metals").fetchall()
     )
     rows, rejects, read = read_table(path, metals)
-    spec = table(TABLE)
-    names = [c.name for c in spec.columns]
-    cols = ", ".join(f"{quote_ident(c.name)} {c.type}" for c in spec.columns)
-    con.execute(f"create table if not exists {TABLE} ({cols}, _file VARCHAR, _line BIGINT)")
-    if rows:
-        con.executemany(
-            f"insert into {TABLE} values ({', '.join('?' * (len(names) + 2))})",
-            [[r[n] for n in names] + [str(path), r["_line"]] for r in rows],
-        )
-    if rejects:
-        con.executemany(
-            "insert into meta.rejects values (?, ?, ?, ?, ?, ?, ?)",
-            [[build_id, str(path), TABLE, r["line"], r["column"], r["reason"], r["raw"]] for r in rejects],
-        )
+    append_staging(con, table(TABLE), path, rows)
+    bad = [(r["line"], r["column"], r["reason"], r["raw"]) for r in rejects]
+    record_rejects(con, build_id, path, TABLE, bad)
     return FileStats(str(path), "usgs", TABLE, read, read - len(rejects), len(rejects))
 
 

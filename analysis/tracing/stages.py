@@ -18,17 +18,25 @@ from .iomath import calc_A, calc_L, calc_M, calc_S
 EDGE_COLUMNS = ["metal", "source", "target", "tonnes"]
 
 
+def flow_matrix(edges: pd.DataFrame, extra_nodes=()) -> tuple[list[str], np.ndarray]:
+    """The sorted node names and Z[i, j], the tonnes node i delivers to node j (parallel edges add up)."""
+    nodes = sorted(set(edges["source"]) | set(edges["target"]) | set(extra_nodes))
+    idx = {n: i for i, n in enumerate(nodes)}
+    Z = np.zeros((len(nodes), len(nodes)))
+    rows = edges["source"].map(idx).to_numpy(dtype=int)
+    cols = edges["target"].map(idx).to_numpy(dtype=int)
+    np.add.at(Z, (rows, cols), edges["tonnes"].to_numpy(dtype=float))
+    return nodes, Z
+
+
 def stage_multipliers(edges: pd.DataFrame, node_risk: pd.DataFrame) -> pd.DataFrame:
     """edges: source, target, tonnes (one metal); node_risk: node, risk (the risk each listed node adds per
     tonne passing it: an origin's risk, a site's score, what a hub adds).
 
     Returns one row per node: node, throughput_t, direct_risk (per tonne) and multiplier.
     """
-    nodes = sorted(set(edges["source"]) | set(edges["target"]) | set(node_risk["node"]))
+    nodes, Z = flow_matrix(edges, extra_nodes=node_risk["node"])
     idx = {n: i for i, n in enumerate(nodes)}
-    Z = np.zeros((len(nodes), len(nodes)))
-    for row in edges.itertuples(index=False):
-        Z[idx[row.source], idx[row.target]] += row.tonnes
     inputs, outputs = Z.sum(axis=0), Z.sum(axis=1)
     risk = np.zeros(len(nodes))
     for row in node_risk.itertuples(index=False):
@@ -45,11 +53,7 @@ def stage_multipliers(edges: pd.DataFrame, node_risk: pd.DataFrame) -> pd.DataFr
 def closed_cycles(edges: pd.DataFrame) -> list[list[str]]:
     """Groups of nodes that get all their metal from each other (a cycle no origin feeds): there, I − A is
     singular and no multiplier exists. A cycle that metal enters from outside is fine: Leontief solves it."""
-    nodes = sorted(set(edges["source"]) | set(edges["target"]))
-    idx = {n: i for i, n in enumerate(nodes)}
-    Z = np.zeros((len(nodes), len(nodes)))
-    for row in edges.itertuples(index=False):
-        Z[idx[row.source], idx[row.target]] += row.tonnes
+    nodes, Z = flow_matrix(edges)
     n, labels = connected_components(Z > 0, directed=True, connection="strong")
     closed = []
     for component in range(n):

@@ -57,8 +57,10 @@ def run_mart_tables(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
             continue
         if step.kind == "table":
             _sql_step(con, step, {"as_of": as_of, "radius_km": radius})
-        elif step.kind == "python":
-            step.run(con, SimpleNamespace(as_of=as_of))  # the marts' Python steps read only the date
+        elif step.kind == "python" and any(r.startswith("marts.") for r in step.reads):
+            # Only a Python step that reads marts depends on the date (origin_attribution reads core only);
+            # the date is all such a step takes from the build's context.
+            step.run(con, SimpleNamespace(as_of=as_of))
 
 
 def _keep_history(con: duckdb.DuckDBPyConnection, old: Path) -> None:

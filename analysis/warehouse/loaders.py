@@ -14,7 +14,7 @@ from ..matching import resolve_smelters
 from ..schema import tables
 from ..sources import registry
 from ..sources.cmrt import load_cmrt, split_mine_countries
-from ..sources.csv_table import load_csv
+from ..sources.csv_table import create_staging, load_csv
 from ..sources.errors import InputError
 from . import meta
 
@@ -90,8 +90,7 @@ def ensure_empty_staging(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> N
     """Create every declared staging table that no input filled, so core SQL always has its inputs."""
     for spec in tables().values():
         if spec.schema == "staging":
-            cols = ", ".join(f'"{c.name}" {c.type}' for c in spec.columns)
-            con.execute(f"create table if not exists {spec.name} ({cols}, _file VARCHAR, _line BIGINT)")
+            create_staging(con, spec)
 
 
 def core_countries(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:

@@ -74,6 +74,17 @@ def write_params(con: duckdb.DuckDBPyConnection, params: dict[str, object]) -> N
     )
 
 
+def record_rejects(
+    con: duckdb.DuckDBPyConnection, build_id: int, path: Path | str, table_name: str, rejects: list[tuple]
+) -> None:
+    """Append rejected rows of one file to meta.rejects: each (line, column, reason, raw)."""
+    if rejects:
+        con.executemany(
+            "insert into meta.rejects values (?, ?, ?, ?, ?, ?, ?)",
+            [[build_id, str(path), table_name, *r] for r in rejects],
+        )
+
+
 def record_file(
     con: duckdb.DuckDBPyConnection,
     build_id: int,

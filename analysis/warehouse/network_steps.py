@@ -11,25 +11,29 @@ import duckdb
 
 _TABLES = {"route": "staging.trade_routes", "hub_link": "staging.trade_hub_links"}
 
-_UNRESOLVED = """
-select kind, _file, _line, reason, from_ref || ' -> ' || to_ref as raw
-from core.network_refs where reason is not null order by _file, _line
-"""
+_BAD = (
+    "select _file, _line, reason, from_ref, to_ref from core.network_refs "
+    "where kind = $kind and reason is not null"
+)
 
 
 def reject_unresolved_network_rows(con: duckdb.DuckDBPyConnection, ctx) -> None:
     """meta.rejects gains the user's routes and hub links that core.network_refs could not resolve (reads
     core.network_refs; writes meta.rejects, meta.files and the two staging tables)."""
-    for kind, path, line, reason, raw in con.execute(_UNRESOLVED).fetchall():
-        table = _TABLES[kind]
-        column = reason.split(":", 1)[0]
+    for kind, table in _TABLES.items():
+        binds = {"build": ctx.build_id, "table": table, "kind": kind}
         con.execute(
-            "insert into meta.rejects values (?, ?, ?, ?, ?, ?, ?)",
-            [ctx.build_id, path, table, line, column, reason, raw],
+            "insert into meta.rejects select $build, _file, $table, _line, split_part(reason, ':', 1), "
+            f"reason, from_ref || ' -> ' || to_ref from ({_BAD}) order by _file, _line",
+            binds,
         )
-        con.execute(f"delete from {table} where _file = ? and _line = ?", [path, line])
         con.execute(
-            "update meta.files set rows_loaded = rows_loaded - 1, rows_rejected = rows_rejected + 1 "
-            "where build_id = ? and path = ? and table_name = ?",
-            [ctx.build_id, path, table],
+            "update meta.files as f "
+            "set rows_loaded = f.rows_loaded - b.n, rows_rejected = f.rows_rejected + b.n "
+            f"from (select _file, count(*) as n from ({_BAD}) group by _file) as b "
+            "where f.build_id = $build and f.path = b._file and f.table_name = $table",
+            binds,
+        )
+        con.execute(
+            f"delete from {table} where (_file, _line) in (select _file, _line from ({_BAD}))", {"kind": kind}
         )

@@ -279,7 +279,7 @@ STEPS: tuple[Step, ...] = (
         run=tracing_steps.marts_stage_multipliers,
     ),
     # The buyer, region and place reports and the alerts (docs/reports.md).
-    _table("marts.site_hub_paths", ("core.routes", "core.hub_links")),
+    _table("marts.site_hub_paths", ("marts.site_path_risk_at",)),
     _macro(
         "marts.buyer_site_flows_at",
         ("buyer", "as_of_date"),
